@@ -1,0 +1,106 @@
+"""Recomputing warnings from approved values. The colour itself comes from kaohe.scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+from django.db import transaction
+
+from kaohe.audit.services import audit_record
+from kaohe.monitoring.models import Warning
+from kaohe.reporting.models import ProgressReport, ReportStatus, Target
+from kaohe.schemes.models import Indicator, Scheme
+from kaohe.scoring.schedule import linear_share
+from kaohe.scoring.warnings import WarningThresholds, warning_levels
+
+APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
+
+
+def thresholds_of(scheme: Scheme) -> WarningThresholds:
+    return WarningThresholds(
+        yellow=float(scheme.warn_yellow), orange=float(scheme.warn_orange), red=float(scheme.warn_red)
+    )
+
+
+def schedule_share(indicator: Indicator, scheme: Scheme, as_of: date) -> float:
+    """Share of the yearly target due by as_of: the linear schedule for cumulative values;
+    a rate or level indicator is held to its whole target at any date."""
+    if not indicator.cumulative:
+        return 1.0
+    return linear_share(as_of, date(scheme.year, 1, 1), date(scheme.year, 12, 31))
+
+
+@transaction.atomic
+def warning_refresh(
+    *, indicator: Indicator, as_of: date, unit_ids: Iterable[int] | None = None, actor: object = None
+) -> list[Warning]:
+    """Recompute the warning of an indicator on a date for its units (all, or those given).
+
+    The value is each unit's latest approved or confirmed cumulative value with a period ending
+    on or before as_of. One vectorised call to kaohe.scoring colours every unit at once.
+    """
+    scheme = indicator.scheme
+    targets = Target.objects.filter(indicator=indicator)
+    if unit_ids is not None:
+        targets = targets.filter(unit_id__in=list(unit_ids))
+    target_rows = list(targets.values_list("unit_id", "annual_target"))
+    if not target_rows:
+        return []
+    latest: dict[int, Decimal | None] = {}
+    for unit_id, value in (
+        ProgressReport.objects.filter(
+            indicator=indicator,
+            unit_id__in=[u for u, _t in target_rows],
+            status__in=APPROVED,
+            period__end__lte=as_of,
+        )
+        .order_by("unit_id", "period__end")
+        .values_list("unit_id", "value")
+    ):
+        latest[unit_id] = value  # ordered by period end, so the last one wins
+    values = np.array(
+        [float(v) if (v := latest.get(u)) is not None else np.nan for u, _t in target_rows]
+    )
+    goals = np.array([float(t) for _u, t in target_rows])
+    share = schedule_share(indicator, scheme, as_of)
+    batch = warning_levels(
+        values,
+        goals,
+        np.full(len(target_rows), share),
+        higher_is_better=indicator.higher_is_better,
+        thresholds=thresholds_of(scheme),
+    )
+    saved = []
+    for i, (unit_id, goal) in enumerate(target_rows):
+        completion = float(batch.completion[i])
+        warning, _created = Warning.objects.update_or_create(
+            unit_id=unit_id,
+            indicator=indicator,
+            as_of=as_of,
+            defaults={
+                "county_id": indicator.county_id,
+                "level": int(batch.levels[i]),
+                "value": latest.get(unit_id),
+                "target": goal,
+                "completion": None if np.isnan(completion) else completion,
+                "schedule": share,
+                "explanation": batch.explanations[i].as_dict(),
+            },
+        )
+        saved.append(warning)
+    audit_record(
+        actor=actor or "system",
+        action="warning.refresh",
+        county_code=scheme.county.code,
+        object_type="indicator",
+        object_id=indicator.pk,
+        after={
+            "as_of": as_of,
+            "units": len(saved),
+            "levels": [int(x) for x in batch.levels],
+        },
+    )
+    return saved

@@ -1,0 +1,122 @@
+"""The one access policy: which role may do what, and which data each role's scope reaches.
+
+Every view and (later) API operation checks a Permission here, and loads objects through an
+app's access helpers, which filter by county and scope. A test walks every route with every role
+against the table below (tests/test_access_routes.py).
+
+The three administrators follow 等保 level 3's separation of powers (GB/T 22239-2019 8.1.4.2):
+the system administrator manages configuration and the existence of accounts but reads no audit
+log and grants no roles; the security administrator grants roles but sees no business data; the
+audit administrator reads the audit log and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from kaohe.org.models import Role, Scope, User
+
+
+class Permission(StrEnum):
+    REPORT_FILL = "report.fill"
+    REPORT_REVIEW = "report.review"
+    REPORT_CONFIRM = "report.confirm"
+    REPORT_VIEW = "report.view"
+    SCHEME_VIEW = "scheme.view"
+    BATTLEMAP_VIEW = "battlemap.view"
+    ACCOUNT_MANAGE = "account.manage"
+    ROLE_ASSIGN = "role.assign"
+    ACCOUNT_LIST = "account.list"
+    AUDIT_VIEW = "audit.view"
+
+
+_BUSINESS = frozenset(
+    {Role.OFFICE, Role.ASSESSOR, Role.UNIT, Role.LEADER, Role.SUPERVISOR, Role.ORGANISATION}
+)
+
+POLICY: dict[Permission, frozenset[Role]] = {
+    Permission.REPORT_FILL: frozenset({Role.UNIT}),
+    Permission.REPORT_REVIEW: frozenset({Role.ASSESSOR}),
+    Permission.REPORT_CONFIRM: frozenset({Role.OFFICE}),
+    Permission.REPORT_VIEW: _BUSINESS,
+    Permission.SCHEME_VIEW: _BUSINESS,
+    Permission.BATTLEMAP_VIEW: _BUSINESS,
+    Permission.ACCOUNT_MANAGE: frozenset({Role.SYSADMIN}),
+    Permission.ROLE_ASSIGN: frozenset({Role.SECADMIN}),
+    Permission.ACCOUNT_LIST: frozenset({Role.SYSADMIN, Role.SECADMIN}),
+    Permission.AUDIT_VIEW: frozenset({Role.AUDITADMIN}),
+}
+
+SCOPE_OF_ROLE: dict[str, Scope] = {
+    Role.UNIT: Scope.OWN_UNIT,
+    Role.ASSESSOR: Scope.OWN_INDICATORS,
+    Role.OFFICE: Scope.COUNTY,
+    Role.LEADER: Scope.COUNTY,
+    Role.SUPERVISOR: Scope.COUNTY,
+    Role.ORGANISATION: Scope.COUNTY,
+    Role.SYSADMIN: Scope.NONE,
+    Role.SECADMIN: Scope.NONE,
+    Role.AUDITADMIN: Scope.NONE,
+}
+
+# Roles whose accounts must be bound to a unit, because their scope is defined by it.
+ROLES_NEEDING_UNIT = frozenset({Role.UNIT, Role.ASSESSOR})
+
+
+def scope_of(user: User) -> Scope:
+    """The data scope a user's role gives: none for an account without a role."""
+    return SCOPE_OF_ROLE.get(user.role, Scope.NONE)
+
+
+def has_perm(user: Any, permission: Permission) -> bool:
+    """True when an active, logged-in user's role is granted the permission."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.county_id is None:
+        return False
+    return user.role in POLICY[permission]
+
+
+def require(user: Any, permission: Permission) -> None:
+    """Raise PermissionDenied (403) unless the user has the permission."""
+    if not has_perm(user, permission):
+        raise PermissionDenied(permission.value)
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def permission_required(permission: Permission) -> Callable[[V], V]:
+    """View decorator: anonymous users go to the login page, others need the permission."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        wrapped.kaohe_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def login_only(view: V) -> V:
+    """View decorator for pages every logged-in user may open (their own password, home)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

@@ -1,0 +1,31 @@
+"""What the page frame needs: the navigation a user's role may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.org.access import Permission, has_perm
+
+# (url name, label, permission): the menu shows only what the user's role may open.
+MENU = [
+    ("reporting:due", _("My reports"), Permission.REPORT_FILL),
+    ("reporting:queue", _("Review queue"), Permission.REPORT_REVIEW),
+    ("reporting:confirm_queue", _("Confirm data"), Permission.REPORT_CONFIRM),
+    ("dashboard:battlemap", _("Battle map"), Permission.BATTLEMAP_VIEW),
+    ("schemes:current", _("Indicator system"), Permission.SCHEME_VIEW),
+    ("org:accounts", _("Accounts"), Permission.ACCOUNT_LIST),
+    ("audit:log", _("Audit log"), Permission.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"menu": []}
+    return {
+        "menu": [(name, label) for name, label, perm in MENU if has_perm(user, perm)],
+        "demo_notice": bool(user.county_id and user.county.is_demo),
+    }

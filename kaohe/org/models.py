@@ -1,0 +1,160 @@
+"""The organisation: counties, categories, units, cadres and the users bound to roles and scopes.
+
+Every county-owned row carries its county (DESIGN.md rule 9), so one server can host a whole
+prefecture and the tables can later be distributed by county.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class County(models.Model):
+    """A county-level division; the tenant. Its prefecture and province rank it among peers."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    prefecture = models.CharField(_("prefecture"), max_length=64)
+    prefecture_code = models.CharField(_("prefecture code"), max_length=12)
+    province = models.CharField(_("province"), max_length=64)
+    # A peer is a county we rank against but do not host (no units, no users).
+    is_hosted = models.BooleanField(_("hosted"), default=True)
+    # Short prefix for official document numbers, e.g. 保 in 保绩提〔2022〕12号.
+    short_name = models.CharField(_("short name"), max_length=8, blank=True)
+    # Synthetic data is labelled as such wherever it is shown.
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    TOWNSHIP = "township", _("Township")
+    DEPARTMENT = "department", _("County department")
+
+
+class Category(models.Model):
+    """A group of units appraised with the same indicators and weights (分类考核)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="categories")
+    code = models.CharField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["county", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="category_code_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A township or county department: assessed, assessing, a supervision office, or several."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="units"
+    )
+    is_assessed = models.BooleanField(_("assessed"), default=True)
+    is_assessing = models.BooleanField(_("assessing"), default=False)
+    is_supervision = models.BooleanField(_("supervision office"), default=False)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["county", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="unit_code_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cadre(models.Model):
+    """An official whose record the results feed (干部)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="cadres")
+    code = models.CharField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=32)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres"
+    )
+    post = models.CharField(_("post"), max_length=64)
+    rank = models.CharField(_("rank"), max_length=32)
+    is_county_leader = models.BooleanField(_("county leader"), default=False)
+    portfolio = models.CharField(_("portfolio"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["county", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="cadre_code_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Performance office")
+    ASSESSOR = "assessor", _("Assessing department")
+    UNIT = "unit", _("Assessed unit")
+    LEADER = "leader", _("County leader")
+    SUPERVISOR = "supervisor", _("Supervision office")
+    ORGANISATION = "organisation", _("Organisation department")
+    SYSADMIN = "sysadmin", _("System administrator")
+    SECADMIN = "secadmin", _("Security administrator")
+    AUDITADMIN = "auditadmin", _("Audit administrator")
+
+
+class Scope(models.TextChoices):
+    OWN_UNIT = "own_unit", _("Own unit")
+    OWN_INDICATORS = "own_indicators", _("Own indicators")
+    COUNTY = "county", _("Whole county")
+    NONE = "none", _("No business data")
+
+
+class User(AbstractUser):
+    """An account of one county, bound to one role and the data scope that role implies."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    failed_logins = models.PositiveIntegerField(_("failed logins"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,110 @@
+"""Targets, reporting periods and progress reports (the target and progress lists)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.org.models import County, Unit
+from kaohe.schemes.models import Indicator, Scheme
+
+
+class ScheduleKind(models.TextChoices):
+    LINEAR = "linear", _("Linear")
+
+
+class Target(models.Model):
+    """The yearly target of one indicator for one unit, with its time schedule (目标清单)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="targets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    annual_target = models.DecimalField(_("yearly target"), max_digits=16, decimal_places=4)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    schedule = models.CharField(
+        _("time schedule"), max_length=16, choices=ScheduleKind.choices, default="linear"
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "indicator"], name="one_target_per_unit")
+        ]
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    HALF = "half", _("Half year")
+    YEAR = "year", _("Year")
+
+
+class Period(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="periods")
+    kind = models.CharField(_("kind"), max_length=8, choices=PeriodKind.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    due = models.DateField(_("submission deadline"))
+
+    class Meta:
+        verbose_name = _("period")
+        ordering = ["scheme", "end", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "kind", "number"], name="period_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.year}-{self.kind}{self.number}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class ProgressReport(models.Model):
+    """A unit's value and narrative for one indicator and period (进度清单)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True)
+    note = models.TextField(_("progress note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Optimistic locking: every save checks and bumps it, so a stale form never overwrites.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("progress report")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator", "period"], name="one_report_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["county", "status"], name="report_status_idx")]

@@ -1,0 +1,116 @@
+"""Reads on reporting, each bounded in queries and filtered through reporting.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from kaohe.org.access import Permission, require
+from kaohe.org.models import User
+from kaohe.reporting.access import reports_visible
+from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
+from kaohe.schemes.models import Frequency
+
+# Which period kind an indicator of each frequency reports in.
+PERIOD_OF_FREQUENCY = {
+    Frequency.WEEKLY: PeriodKind.MONTH,  # weekly push is reported monthly until weeks exist
+    Frequency.MONTHLY: PeriodKind.MONTH,
+    Frequency.QUARTERLY: PeriodKind.QUARTER,
+    Frequency.HALF: PeriodKind.HALF,
+    Frequency.YEARLY: PeriodKind.YEAR,
+}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    target: Target
+    period: Period
+    report: ProgressReport | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.report is None or self.report.status in {
+            ReportStatus.DRAFT,
+            ReportStatus.RETURNED,
+        }
+
+
+def current_periods(*, county_id: int, today: date) -> dict[str, Period]:
+    """For each period kind, the latest period open for submission today (start <= today)."""
+    periods: dict[str, Period] = {}
+    for period in (
+        Period.objects.filter(county_id=county_id, start__lte=today, scheme__status="published")
+        .select_related("scheme")
+        .order_by("end")
+    ):
+        periods[period.kind] = period
+    return periods
+
+
+def due_list(*, user: User, today: date) -> list[DueItem]:
+    """What the user's unit must report in the current periods, with any report already made.
+
+    Three queries whatever the number of indicators.
+    """
+    require(user, Permission.REPORT_FILL)
+    assert user.county_id is not None
+    periods = current_periods(county_id=user.county_id, today=today)
+    targets = list(
+        Target.objects.filter(
+            county_id=user.county_id, unit_id=user.unit_id, scheme__status="published"
+        )
+        .select_related("indicator")
+        .order_by("indicator__position")
+    )
+    reports = {
+        (r.indicator_id, r.period_id): r
+        for r in ProgressReport.objects.filter(
+            unit_id=user.unit_id, period__in=[p.pk for p in periods.values()]
+        )
+    }
+    items = []
+    for target in targets:
+        period = periods.get(PERIOD_OF_FREQUENCY[Frequency(target.indicator.frequency)])
+        if period is None:
+            continue
+        items.append(DueItem(target, period, reports.get((target.indicator_id, period.pk))))
+    return items
+
+
+def review_queue(*, user: User) -> QuerySet[ProgressReport]:
+    """Submitted reports on the indicators the assessor's department checks."""
+    require(user, Permission.REPORT_REVIEW)
+    return (
+        reports_visible(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("unit", "indicator", "period")
+        .order_by("submitted_at")
+    )
+
+
+def confirm_queue(*, user: User) -> QuerySet[ProgressReport]:
+    """Approved reports waiting for the performance office to confirm them."""
+    require(user, Permission.REPORT_CONFIRM)
+    return (
+        reports_visible(user)
+        .filter(status=ReportStatus.APPROVED)
+        .select_related("unit", "indicator", "period")
+        .order_by("reviewed_at")
+    )
+
+
+def previous_value(*, report_unit_id: int, indicator_id: int, before: date) -> ProgressReport | None:
+    """The unit's last approved or confirmed value of the indicator before a date."""
+    return (
+        ProgressReport.objects.filter(
+            unit_id=report_unit_id,
+            indicator_id=indicator_id,
+            period__end__lt=before,
+            status__in=[ReportStatus.APPROVED, ReportStatus.CONFIRMED],
+        )
+        .select_related("period")
+        .order_by("-period__end")
+        .first()
+    )

@@ -1,0 +1,203 @@
+"""Writes on progress reports: one service per workflow transition, each audited.
+
+Every service is keyword-only, runs in one transaction, checks access, validates, saves with
+update_fields and records an audit event before the transaction commits. The `version` passed
+in is the one the user's form was built from: a mismatch means someone saved in between, and
+the save is refused rather than silently overwriting (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.audit.services import audit_record, snapshot
+from kaohe.org.access import Permission, require
+from kaohe.org.models import User
+from kaohe.reporting.events import report_approved
+from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
+from kaohe.reporting.workflow import EDITABLE, allowed
+
+_FIELDS = ["value", "note", "status", "review_note", "is_late", "version"]
+MAX_ABS_VALUE = Decimal("1e11")
+
+
+class StaleVersion(ValidationError):
+    """The report changed since the form was opened."""
+
+
+def _parse_value(raw: Any) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"value": _("Enter a number.")}) from exc
+    if not value.is_finite() or not math.isfinite(float(value)):
+        raise ValidationError({"value": _("Enter a number.")})
+    if abs(value) >= MAX_ABS_VALUE:
+        raise ValidationError({"value": _("The number is too large.")})
+    return value.quantize(Decimal("0.0001"))
+
+
+def _lock(report: ProgressReport, version: int | None) -> ProgressReport:
+    """Re-read the report under a row lock and check the caller's version against it."""
+    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise StaleVersion(
+            _("Someone else changed this report after you opened it. Reload it and try again.")
+        )
+    return locked
+
+
+def _transition(report: ProgressReport, user: User, to: str) -> None:
+    if not allowed(report.status, to, user.role):
+        raise ValidationError(
+            _("A report that is %(status)s cannot be moved to %(to)s.")
+            % {"status": report.get_status_display(), "to": ReportStatus(to).label}
+        )
+
+
+def _audit(user: User, action: str, report: ProgressReport, before: dict[str, Any] | None) -> None:
+    audit_record(
+        actor=user,
+        action=action,
+        county_code=report.unit.county.code,
+        object_type="progress_report",
+        object_id=report.pk,
+        before=before,
+        after=snapshot(report, _FIELDS),
+    )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    user: User,
+    target: Target,
+    period: Period,
+    value: Any,
+    note: str,
+    version: int | None = None,
+) -> ProgressReport:
+    """A unit submits its value and note for one indicator and period (新建或修改后提交).
+
+    Creates the report on first submission; a returned report may be corrected and submitted
+    again. A submission after the period's deadline is accepted and flagged late.
+    """
+    require(user, Permission.REPORT_FILL)
+    if target.unit_id != user.unit_id or target.county_id != user.county_id:
+        raise PermissionDenied
+    if period.scheme_id != target.scheme_id:
+        raise ValidationError(_("The period belongs to another scheme."))
+    parsed = _parse_value(value)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": _("The note is longer than 2000 characters.")})
+    existing = ProgressReport.objects.filter(
+        unit_id=target.unit_id, indicator_id=target.indicator_id, period=period
+    ).first()
+    before = None
+    if existing is None:
+        report = ProgressReport(
+            county_id=target.county_id,
+            unit_id=target.unit_id,
+            indicator_id=target.indicator_id,
+            period=period,
+        )
+    else:
+        report = _lock(existing, version)
+        if report.status not in EDITABLE:
+            raise ValidationError(
+                _("This report is %(status)s and can no longer be changed.")
+                % {"status": report.get_status_display()}
+            )
+        before = snapshot(report, _FIELDS)
+    _transition(report, user, ReportStatus.SUBMITTED)
+    now = timezone.now()
+    report.value = parsed
+    report.note = note
+    report.status = ReportStatus.SUBMITTED
+    report.is_late = timezone.localdate(now) > period.due
+    report.submitted_at = now
+    report.submitted_by = user
+    if existing is None:
+        report.save()
+    else:
+        report.version += 1
+        report.save(
+            update_fields=[
+                "value", "note", "status", "is_late", "submitted_at", "submitted_by", "version"
+            ]
+        )
+    _audit(user, "report.submit", report, before)
+    return report
+
+
+def _assessor_may_review(user: User, report: ProgressReport) -> None:
+    require(user, Permission.REPORT_REVIEW)
+    if report.indicator.assessor_id != user.unit_id or report.county_id != user.county_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def report_approve(
+    *, user: User, report: ProgressReport, version: int, note: str = ""
+) -> ProgressReport:
+    """The assessing department approves a submitted value; later stages hear of it."""
+    _assessor_may_review(user, report)
+    report = _lock(report, version)
+    before = snapshot(report, _FIELDS)
+    _transition(report, user, ReportStatus.APPROVED)
+    report.status = ReportStatus.APPROVED
+    report.review_note = note.strip()
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.version += 1
+    report.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "version"])
+    _audit(user, "report.approve", report, before)
+    transaction.on_commit(lambda: report_approved.send(sender=ProgressReport, report=report))
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, user: User, report: ProgressReport, version: int, reason: str
+) -> ProgressReport:
+    """The assessing department returns a submission to the unit, with a reason it must give."""
+    _assessor_may_review(user, report)
+    if not reason.strip():
+        raise ValidationError({"note": _("Say why the report is returned.")})
+    report = _lock(report, version)
+    before = snapshot(report, _FIELDS)
+    _transition(report, user, ReportStatus.RETURNED)
+    report.status = ReportStatus.RETURNED
+    report.review_note = reason.strip()
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.version += 1
+    report.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "version"])
+    _audit(user, "report.return", report, before)
+    return report
+
+
+@transaction.atomic
+def report_confirm(*, user: User, report: ProgressReport, version: int) -> ProgressReport:
+    """The performance office confirms an approved value; it is then locked."""
+    require(user, Permission.REPORT_CONFIRM)
+    if report.county_id != user.county_id:
+        raise PermissionDenied
+    report = _lock(report, version)
+    before = snapshot(report, _FIELDS)
+    _transition(report, user, ReportStatus.CONFIRMED)
+    report.status = ReportStatus.CONFIRMED
+    report.confirmed_at = timezone.now()
+    report.confirmed_by = user
+    report.version += 1
+    report.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
+    _audit(user, "report.confirm", report, before)
+    return report

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kaohe.reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("due/", views.due, name="due"),
+    path("fill/<int:target_pk>/<int:period_pk>/", views.fill, name="fill"),
+    path("queue/", views.queue, name="queue"),
+    path("<int:pk>/review/", views.review, name="review"),
+    path("confirm/", views.confirm_queue, name="confirm_queue"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,130 @@
+"""Reporting pages: a unit's due list and report form, the review and confirmation queues."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.org.access import Permission, permission_required
+from kaohe.org.models import User
+from kaohe.reporting import access, selectors, services
+from kaohe.reporting.forms import ConfirmForm, ReportForm, ReviewForm
+from kaohe.reporting.models import ProgressReport
+
+
+def _add_errors(form: ReportForm | ReviewForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@permission_required(Permission.REPORT_FILL)
+def due(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    items = selectors.due_list(user=user, today=timezone.localdate())
+    return render(request, "reporting/due.html", {"items": items, "unit": user.unit})
+
+
+@permission_required(Permission.REPORT_FILL)
+def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    target = access.target_get_for_fill(user, target_pk)
+    period = access.period_get(user, period_pk)
+    report = ProgressReport.objects.filter(
+        unit_id=target.unit_id, indicator_id=target.indicator_id, period=period
+    ).first()
+    previous = selectors.previous_value(
+        report_unit_id=target.unit_id, indicator_id=target.indicator_id, before=period.end
+    )
+    initial = {"version": report.version if report else None}
+    if report is not None:
+        initial.update(value=report.value, note=report.note)
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_submit(
+                user=user,
+                target=target,
+                period=period,
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Report submitted to the assessing department."))
+            return redirect("reporting:due")
+    return render(
+        request,
+        "reporting/fill.html",
+        {"form": form, "target": target, "period": period, "report": report, "previous": previous},
+    )
+
+
+@permission_required(Permission.REPORT_REVIEW)
+def queue(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "reporting/queue.html", {"reports": selectors.review_queue(user=user)})
+
+
+@require_POST
+@permission_required(Permission.REPORT_REVIEW)
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    report = access.report_get(user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.report_approve(
+                    user=user, report=report, version=data["version"], note=data["note"]
+                )
+                messages.success(request, _("Approved."))
+            else:
+                services.report_return(
+                    user=user, report=report, version=data["version"], reason=data["note"]
+                )
+                messages.success(request, _("Returned to the unit."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("The review form is incomplete."))
+    return redirect("reporting:queue")
+
+
+@permission_required(Permission.REPORT_CONFIRM)
+def confirm_queue(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    reports = selectors.confirm_queue(user=user)[:200]
+    return render(request, "reporting/confirm_queue.html", {"reports": reports})
+
+
+@require_POST
+@permission_required(Permission.REPORT_CONFIRM)
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    report = access.report_get(user, pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_confirm(user=user, report=report, version=form.cleaned_data["version"])
+            messages.success(request, _("Confirmed."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("reporting:confirm_queue")
+
+
+@permission_required(Permission.REPORT_VIEW)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    report = access.report_get(user, pk)
+    return render(request, "reporting/detail.html", {"report": report})

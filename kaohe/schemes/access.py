@@ -1,0 +1,29 @@
+"""Which schemes and indicators a user may reach: those of the user's own county."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from kaohe.org.access import Permission, require
+from kaohe.org.models import User
+from kaohe.schemes.models import Indicator, Scheme
+
+
+def indicator_get(user: User, pk: int) -> Indicator:
+    require(user, Permission.SCHEME_VIEW)
+    try:
+        return Indicator.objects.select_related("scheme", "assessor", "leader").get(
+            pk=pk, county_id=user.county_id
+        )
+    except Indicator.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def scheme_current(user: User) -> Scheme:
+    require(user, Permission.SCHEME_VIEW)
+    scheme = (
+        Scheme.objects.filter(county_id=user.county_id).exclude(status="draft").order_by("-year").first()
+    )
+    if scheme is None:
+        raise Http404
+    return scheme

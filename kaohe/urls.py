@@ -1,0 +1,17 @@
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kaohe.dashboard.urls")),
+    path("", include("kaohe.org.urls")),
+    path("reports/", include("kaohe.reporting.urls")),
+    path("scheme/", include("kaohe.schemes.urls")),
+    path("audit/", include("kaohe.audit.urls")),
+]

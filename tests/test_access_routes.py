@@ -1,0 +1,152 @@
+"""Every route, walked with every role: who may and who may not.
+
+The table below must name every URL pattern; a route added without an entry fails
+test_every_route_is_in_the_table, so no page can appear without a decision about who sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kaohe.org.models import Role
+from tests.factories import World
+
+ALL = frozenset(Role.values)
+BUSINESS = frozenset({"office", "assessor", "unit", "leader", "supervisor", "organisation"})
+PUBLIC = "public"
+
+# name -> (args builder, method, roles allowed (or PUBLIC), expected status when allowed)
+Route = tuple[Callable[[World], list[Any]], str, frozenset[str] | str, int]
+NO_ARGS: Callable[[World], list[Any]] = lambda w: []  # noqa: E731
+
+ROUTES: dict[str, Route] = {
+    "healthz": (NO_ARGS, "get", PUBLIC, 200),
+    "set_language": (NO_ARGS, "post", PUBLIC, 302),
+    "org:login": (NO_ARGS, "get", PUBLIC, 200),
+    "org:logout": (NO_ARGS, "post", PUBLIC, 302),
+    "dashboard:home": (NO_ARGS, "get", ALL, 302),
+    "org:password": (NO_ARGS, "get", ALL, 200),
+    "org:accounts": (NO_ARGS, "get", frozenset({"sysadmin", "secadmin"}), 200),
+    "org:account_create": (NO_ARGS, "get", frozenset({"sysadmin"}), 200),
+    "org:account_toggle": (lambda w: [w.user("leader").pk], "post", frozenset({"sysadmin"}), 302),
+    "org:account_role": (lambda w: [w.user("leader").pk], "get", frozenset({"secadmin"}), 200),
+    "reporting:due": (NO_ARGS, "get", frozenset({"unit"}), 200),
+    "reporting:fill": (
+        lambda w: [w.target.pk, w.months[10].pk], "get", frozenset({"unit"}), 200
+    ),
+    "reporting:queue": (NO_ARGS, "get", frozenset({"assessor"}), 200),
+    "reporting:review": (lambda w: [w.report.pk], "post", frozenset({"assessor"}), 302),
+    "reporting:confirm_queue": (NO_ARGS, "get", frozenset({"office"}), 200),
+    "reporting:confirm": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
+    "reporting:detail": (lambda w: [w.report.pk], "get", BUSINESS, 200),
+    "dashboard:battlemap": (NO_ARGS, "get", BUSINESS, 200),
+    "dashboard:cell": (lambda w: [w.town.pk, w.leaf.pk], "get", BUSINESS, 200),
+    "schemes:current": (NO_ARGS, "get", BUSINESS, 200),
+    "audit:log": (NO_ARGS, "get", frozenset({"auditadmin"}), 200),
+}
+
+
+# A logged-in user who opens the login page is sent on to their home page.
+LOGGED_IN_STATUS = {"org:login": 302}
+
+
+def _names(patterns: list[Any], prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            names |= _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(prefix + p.name)
+    return names
+
+
+def test_every_route_is_in_the_table() -> None:
+    assert _names(get_resolver().url_patterns) == set(ROUTES)
+
+
+@pytest.fixture
+def walked(world: World) -> World:
+    from kaohe.reporting.services import report_submit
+
+    world.report = report_submit(  # type: ignore[attr-defined]
+        user=world.user("unit"), target=world.target, period=world.months[9], value="500", note=""
+    )
+    return world
+
+
+def _call(client: Client, method: str, url: str) -> int:
+    return (client.post(url) if method == "post" else client.get(url)).status_code
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_each_role_gets_what_the_table_says(walked: World, name: str) -> None:
+    args_of, method, allowed, ok_status = ROUTES[name]
+    url = reverse(name, args=args_of(walked))
+    for role in [*Role.values, None]:
+        client = Client()
+        if role is not None:
+            client.force_login(walked.user(role))
+        status = _call(client, method, url)
+        if allowed == PUBLIC or (role is not None and role in allowed):
+            expected = LOGGED_IN_STATUS.get(name, ok_status) if role else ok_status
+            assert status == expected, f"{name} as {role}: {status}"
+        elif role is None:
+            assert status == 302, f"{name} anonymous should go to login, got {status}"
+        else:
+            assert status == 403, f"{name} as {role} should be refused, got {status}"
+
+
+def test_a_unit_user_gets_404_for_another_units_objects(walked: World) -> None:
+    from kaohe.reporting.services import report_submit
+
+    other_user = walked.user("unit")
+    foreign = report_submit(
+        user=_other_unit_user(walked),
+        target=walked.other_target,
+        period=walked.months[9],
+        value="1",
+        note="",
+    )
+    client = Client()
+    client.force_login(other_user)
+    assert client.get(reverse("reporting:detail", args=[foreign.pk])).status_code == 404
+    fill = reverse("reporting:fill", args=[walked.other_target.pk, walked.months[10].pk])
+    assert client.get(fill).status_code == 404
+    cell = reverse("dashboard:cell", args=[walked.other_town.pk, walked.leaf.pk])
+    assert client.get(cell).status_code == 404
+
+
+def test_an_assessor_gets_404_for_reports_on_indicators_it_does_not_check(walked: World) -> None:
+    from kaohe.org.models import Unit
+    from tests.factories import UserFactory
+
+    stranger_unit = Unit.objects.create(
+        county=walked.county, code="D99", name="县林业局", kind="department", is_assessing=True
+    )
+    stranger = UserFactory(county=walked.county, role="assessor", unit=stranger_unit)
+    client = Client()
+    client.force_login(stranger)
+    assert client.get(reverse("reporting:detail", args=[walked.report.pk])).status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_user_of_another_county_sees_nothing_of_this_one(walked: World) -> None:
+    from tests.factories import build_world
+
+    elsewhere = build_world(code="900002")
+    client = Client()
+    client.force_login(elsewhere.user("office"))
+    assert client.get(reverse("reporting:detail", args=[walked.report.pk])).status_code == 404  # type: ignore[attr-defined]
+    cell = reverse("dashboard:cell", args=[walked.town.pk, walked.leaf.pk])
+    assert client.get(cell).status_code == 404
+
+
+def _other_unit_user(world: World) -> Any:
+    from tests.factories import UserFactory
+
+    return UserFactory(county=world.county, role="unit", unit=world.other_town)
