@@ -1,7 +1,7 @@
 """The `kaohe` command: Django's management commands under one name, plus `serve`.
 
-    kaohe migrate | kaohe demo build | kaohe audit verify | kaohe <any management command>
-    kaohe serve [--bind 127.0.0.1:8000] [--workers 2]
+kaohe migrate | kaohe demo build | kaohe audit verify | kaohe <any management command>
+kaohe serve [--bind 127.0.0.1:8000] [--workers 2]
 """
 
 from __future__ import annotations
@@ -22,12 +22,21 @@ def serve(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     procs: list[subprocess.Popen[bytes]] = []
     if not args.no_worker:
-        procs.append(subprocess.Popen([sys.executable, "-m", "kaohe.cli", "db_worker"]))  # noqa: S603
+        procs.append(subprocess.Popen([sys.executable, "-m", "kaohe.cli", "db_worker"]))
     web = subprocess.Popen(  # noqa: S603
         [
-            sys.executable, "-m", "gunicorn", "kaohe.wsgi:application",
-            "--bind", args.bind, "--workers", str(args.workers),
-            "--access-logfile", "-", "--graceful-timeout", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kaohe.wsgi:application",
+            "--bind",
+            args.bind,
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
         ]
     )
     procs.append(web)

@@ -212,6 +212,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end libraries come from the npm lockfile (node_modules) and are served by Kaohe itself:
 # a government intranet has no internet, so no page loads anything from elsewhere.
 STATICFILES_DIRS = [
+    BASE_DIR / "kaohe" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]

@@ -88,31 +88,83 @@ def build_world(year: int = 2026, code: str = "900001") -> World:
         code=code, name="示范县", prefecture="示范州", prefecture_code="990000", province="示范省"
     )
     category = Category.objects.create(county=county, code="T1", name="一类乡镇", kind="township")
-    town = Unit.objects.create(county=county, code="T01", name="甲镇", kind="township", category=category)
-    other = Unit.objects.create(county=county, code="T02", name="乙镇", kind="township", category=category)
-    assessor_unit = Unit.objects.create(
-        county=county, code="D01", name="县统计局", kind="department", is_assessing=True, is_assessed=False
+    town = Unit.objects.create(
+        county=county, code="T01", name="甲镇", kind="township", category=category
     )
-    leader = Cadre.objects.create(county=county, code="L01", name="张三", post="副县长", rank="副处级", is_county_leader=True)
-    scheme = Scheme.objects.create(county=county, year=year, name=f"{year}年度绩效考核方案", status="published")
-    root = Indicator.objects.create(county=county, scheme=scheme, code="A", name="经济发展", level=1, position=1)
+    other = Unit.objects.create(
+        county=county, code="T02", name="乙镇", kind="township", category=category
+    )
+    assessor_unit = Unit.objects.create(
+        county=county,
+        code="D01",
+        name="县统计局",
+        kind="department",
+        is_assessing=True,
+        is_assessed=False,
+    )
+    leader = Cadre.objects.create(
+        county=county, code="L01", name="张三", post="副县长", rank="副处级", is_county_leader=True
+    )
+    scheme = Scheme.objects.create(
+        county=county, year=year, name=f"{year}年度绩效考核方案", status="published"
+    )
+    root = Indicator.objects.create(
+        county=county, scheme=scheme, code="A", name="经济发展", level=1, position=1
+    )
     leaf = Indicator.objects.create(
-        county=county, scheme=scheme, parent=root, code="A01", name="招商引资到位资金", level=2,
-        position=2, unit_of_measure="万元", frequency="monthly", assessor=assessor_unit, leader=leader,
+        county=county,
+        scheme=scheme,
+        parent=root,
+        code="A01",
+        name="招商引资到位资金",
+        level=2,
+        position=2,
+        unit_of_measure="万元",
+        frequency="monthly",
+        assessor=assessor_unit,
+        leader=leader,
         method={"kind": "completion_ratio", "cap": 1.0},
     )
     IndicatorPoints.objects.create(indicator=leaf, category=category, points=Decimal("10"))
-    target = Target.objects.create(county=county, scheme=scheme, unit=town, indicator=leaf, annual_target=Decimal("1200"))
-    other_target = Target.objects.create(county=county, scheme=scheme, unit=other, indicator=leaf, annual_target=Decimal("1200"))
+    target = Target.objects.create(
+        county=county, scheme=scheme, unit=town, indicator=leaf, annual_target=Decimal("1200")
+    )
+    other_target = Target.objects.create(
+        county=county, scheme=scheme, unit=other, indicator=leaf, annual_target=Decimal("1200")
+    )
     months = []
     for m in range(1, 13):
         start = dt.date(year, m, 1)
-        end = (dt.date(year, m + 1, 1) if m < 12 else dt.date(year + 1, 1, 1)) - dt.timedelta(days=1)
+        end = (dt.date(year, m + 1, 1) if m < 12 else dt.date(year + 1, 1, 1)) - dt.timedelta(
+            days=1
+        )
         months.append(
-            Period.objects.create(county=county, scheme=scheme, kind="month", number=m, start=start, end=end, due=end + dt.timedelta(days=5))
+            Period.objects.create(
+                county=county,
+                scheme=scheme,
+                kind="month",
+                number=m,
+                start=start,
+                end=end,
+                due=end + dt.timedelta(days=5),
+            )
         )
     users = {}
     for role in Role.values:
         unit = {"unit": town, "assessor": assessor_unit}.get(role)
         users[role] = UserFactory(username=f"{code}-{role}", county=county, role=role, unit=unit)
-    return World(county, category, town, other, assessor_unit, leader, scheme, root, leaf, target, other_target, months, users)
+    return World(
+        county,
+        category,
+        town,
+        other,
+        assessor_unit,
+        leader,
+        scheme,
+        root,
+        leaf,
+        target,
+        other_target,
+        months,
+        users,
+    )

@@ -22,6 +22,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain")
 
+    def __str__(self) -> str:
+        return f"{self.chain}@{self.last_seq}"
+
 
 class AuditEvent(models.Model):
     chain = models.CharField(_("chain"), max_length=16)
@@ -43,9 +46,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["chain", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "seq"], name="audit_seq_per_chain")
-        ]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_seq_per_chain")]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:

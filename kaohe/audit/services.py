@@ -167,5 +167,3 @@ def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
         value = getattr(obj, field)
         out[field] = value.pk if hasattr(value, "pk") else value
     return out
-
-

@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from kaohe.monitoring.models import Level, Warning
-from kaohe.org.access import Permission, require, scope_of
+from kaohe.org.access import Permission, county_id_of, require, scope_of, unit_id_of
 from kaohe.org.models import Scope, Unit, User
 from kaohe.schemes.models import Indicator, Scheme
 
@@ -49,17 +49,17 @@ class BattleMap:
 
 def visible_units(user: User) -> list[Unit]:
     require(user, Permission.BATTLEMAP_VIEW)
-    units = Unit.objects.filter(county_id=user.county_id, is_assessed=True).select_related(
+    units = Unit.objects.filter(county_id=county_id_of(user), is_assessed=True).select_related(
         "category"
     )
     if scope_of(user) == Scope.OWN_UNIT:
-        units = units.filter(pk=user.unit_id)
+        units = units.filter(pk=unit_id_of(user))
     return list(units.order_by("kind", "category__code", "code"))
 
 
 def current_scheme(user: User) -> Scheme | None:
     return (
-        Scheme.objects.filter(county_id=user.county_id, status="published")
+        Scheme.objects.filter(county_id=county_id_of(user), status="published")
         .order_by("-year")
         .first()
     )
@@ -100,7 +100,7 @@ def battle_map(*, user: User, parent_code: str | None = None) -> BattleMap:
     grid = [[Cell(c) for c in columns] for _ in units]
     totals = {c: 0 for c in COLOURS.values() if c != "none"}
     for unit_id, indicator_id, level in Warning.objects.filter(
-        county_id=user.county_id,
+        county_id=county_id_of(user),
         indicator__scheme=scheme,
         unit_id__in=list(rows_idx),
         pk=Subquery(latest.values("pk")[:1]),

@@ -12,7 +12,7 @@ from kaohe.reporting.access import reports_visible
 from kaohe.results.selectors import indicator_score
 from kaohe.schemes.access import indicator_get
 
-HOME_OF_ROLE = {
+HOME_OF_ROLE: dict[str, str] = {
     Role.UNIT: "reporting:due",
     Role.ASSESSOR: "reporting:queue",
     Role.SYSADMIN: "org:accounts",

@@ -41,6 +41,9 @@ class Warning(models.Model):
         ]
         indexes = [models.Index(fields=["county", "indicator", "as_of"], name="warning_map_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator_id}@{self.as_of}: {self.colour}"
+
     @property
     def colour(self) -> str:
         return {-1: "none", 0: "green", 1: "yellow", 2: "orange", 3: "red"}[self.level]

@@ -21,7 +21,9 @@ APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
 
 def thresholds_of(scheme: Scheme) -> WarningThresholds:
     return WarningThresholds(
-        yellow=float(scheme.warn_yellow), orange=float(scheme.warn_orange), red=float(scheme.warn_red)
+        yellow=float(scheme.warn_yellow),
+        orange=float(scheme.warn_orange),
+        red=float(scheme.warn_red),
     )
 
 
@@ -33,14 +35,62 @@ def schedule_share(indicator: Indicator, scheme: Scheme, as_of: date) -> float:
     return linear_share(as_of, date(scheme.year, 1, 1), date(scheme.year, 12, 31))
 
 
+def warnings_compute(
+    *,
+    indicator: Indicator,
+    scheme: Scheme,
+    as_of: date,
+    targets: list[tuple[int, Decimal]],
+    values: dict[int, Decimal | None],
+) -> list[Warning]:
+    """Unsaved warnings of one indicator on one date for the given (unit, target) pairs.
+
+    One vectorised call to kaohe.scoring colours every unit at once; values are each unit's
+    latest approved cumulative value (missing: no data).
+    """
+    vals = np.array([float(v) if (v := values.get(u)) is not None else np.nan for u, _t in targets])
+    goals = np.array([float(t) for _u, t in targets])
+    share = schedule_share(indicator, scheme, as_of)
+    batch = warning_levels(
+        vals,
+        goals,
+        np.full(len(targets), share),
+        higher_is_better=indicator.higher_is_better,
+        thresholds=thresholds_of(scheme),
+    )
+    out = []
+    for i, (unit_id, goal) in enumerate(targets):
+        completion = float(batch.completion[i])
+        out.append(
+            Warning(
+                county_id=indicator.county_id,
+                unit_id=unit_id,
+                indicator=indicator,
+                as_of=as_of,
+                level=int(batch.levels[i]),
+                value=values.get(unit_id),
+                target=goal,
+                completion=None if np.isnan(completion) else completion,
+                schedule=share,
+                explanation=batch.explanations[i].as_dict(),
+            )
+        )
+    return out
+
+
 @transaction.atomic
 def warning_refresh(
-    *, indicator: Indicator, as_of: date, unit_ids: Iterable[int] | None = None, actor: object = None
+    *,
+    indicator: Indicator,
+    as_of: date,
+    unit_ids: Iterable[int] | None = None,
+    actor: object = None,
 ) -> list[Warning]:
-    """Recompute the warning of an indicator on a date for its units (all, or those given).
+    """Recompute and keep the warning of an indicator on a date for its units (all, or some).
 
     The value is each unit's latest approved or confirmed cumulative value with a period ending
-    on or before as_of. One vectorised call to kaohe.scoring colours every unit at once.
+    on or before as_of. Re-running it for the same date replaces that date's rows (idempotent);
+    rows of other dates stay, as the colour's history.
     """
     scheme = indicator.scheme
     targets = Target.objects.filter(indicator=indicator)
@@ -61,46 +111,25 @@ def warning_refresh(
         .values_list("unit_id", "value")
     ):
         latest[unit_id] = value  # ordered by period end, so the last one wins
-    values = np.array(
-        [float(v) if (v := latest.get(u)) is not None else np.nan for u, _t in target_rows]
-    )
-    goals = np.array([float(t) for _u, t in target_rows])
-    share = schedule_share(indicator, scheme, as_of)
-    batch = warning_levels(
-        values,
-        goals,
-        np.full(len(target_rows), share),
-        higher_is_better=indicator.higher_is_better,
-        thresholds=thresholds_of(scheme),
+    computed = warnings_compute(
+        indicator=indicator, scheme=scheme, as_of=as_of, targets=target_rows, values=latest
     )
     saved = []
-    for i, (unit_id, goal) in enumerate(target_rows):
-        completion = float(batch.completion[i])
-        warning, _created = Warning.objects.update_or_create(
-            unit_id=unit_id,
+    for warning in computed:
+        fields = ["county_id", "level", "value", "target", "completion", "schedule", "explanation"]
+        kept, _created = Warning.objects.update_or_create(
+            unit_id=warning.unit_id,
             indicator=indicator,
             as_of=as_of,
-            defaults={
-                "county_id": indicator.county_id,
-                "level": int(batch.levels[i]),
-                "value": latest.get(unit_id),
-                "target": goal,
-                "completion": None if np.isnan(completion) else completion,
-                "schedule": share,
-                "explanation": batch.explanations[i].as_dict(),
-            },
+            defaults={f: getattr(warning, f) for f in fields},
         )
-        saved.append(warning)
+        saved.append(kept)
     audit_record(
         actor=actor or "system",
         action="warning.refresh",
         county_code=scheme.county.code,
         object_type="indicator",
         object_id=indicator.pk,
-        after={
-            "as_of": as_of,
-            "units": len(saved),
-            "levels": [int(x) for x in batch.levels],
-        },
+        after={"as_of": as_of, "levels": {w.unit_id: w.level for w in saved}},
     )
     return saved

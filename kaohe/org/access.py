@@ -70,6 +70,20 @@ SCOPE_OF_ROLE: dict[str, Scope] = {
 ROLES_NEEDING_UNIT = frozenset({Role.UNIT, Role.ASSESSOR})
 
 
+def county_id_of(user: User) -> int:
+    """The county every query of this user is filtered by (accounts without one see nothing)."""
+    if user.county_id is None:
+        raise PermissionDenied("no county")
+    return user.county_id
+
+
+def unit_id_of(user: User) -> int:
+    """The unit that bounds a unit's or an assessor's scope; an unbound account sees nothing."""
+    if user.unit_id is None:
+        raise PermissionDenied("no unit")
+    return user.unit_id
+
+
 def scope_of(user: User) -> Scope:
     """The data scope a user's role gives: none for an account without a role."""
     return SCOPE_OF_ROLE.get(user.role, Scope.NONE)

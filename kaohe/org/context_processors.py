@@ -27,5 +27,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"menu": []}
     return {
         "menu": [(name, label) for name, label, perm in MENU if has_perm(user, perm)],
-        "demo_notice": bool(user.county_id and user.county.is_demo),
+        "demo_notice": user.county is not None and user.county.is_demo,
     }

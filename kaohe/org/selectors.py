@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kaohe.org.access import Permission, require
+from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import User
 
 
 def account_list(*, user: User) -> QuerySet[User]:
     """Accounts of the administrator's own county."""
     require(user, Permission.ACCOUNT_LIST)
-    return User.objects.filter(county_id=user.county_id).select_related("unit").order_by(
-        "username"
+    return (
+        User.objects.filter(county_id=county_id_of(user))
+        .select_related("unit")
+        .order_by("username")
     )
 
 

@@ -19,7 +19,7 @@ _ROLE_FIELDS = ["role", "unit", "cadre"]
 
 
 def _county_code(user: User) -> str | None:
-    return user.county.code if user.county_id else None
+    return user.county.code if user.county is not None else None
 
 
 @transaction.atomic
@@ -81,9 +81,7 @@ def account_set_active(*, actor: User, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def account_set_role(
-    *, actor: User, user: User, role: str, unit: Unit | None = None
-) -> User:
+def account_set_role(*, actor: User, user: User, role: str, unit: Unit | None = None) -> User:
     """Grant a role (and the unit that bounds its scope). The security administrator's power.
 
     Nobody may change their own role, so no administrator can raise their own powers.

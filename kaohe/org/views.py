@@ -64,7 +64,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Account created. The security administrator grants it a role."))
+            messages.success(
+                request, _("Account created. The security administrator grants it a role.")
+            )
             return redirect("org:accounts")
     return render(request, "org/account_form.html", {"form": form, "title": _("New account")})
 
@@ -91,7 +93,10 @@ def account_role(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.account_set_role(
-                actor=actor, user=target, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"]
+                actor=actor,
+                user=target,
+                role=form.cleaned_data["role"],
+                unit=form.cleaned_data["unit"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)

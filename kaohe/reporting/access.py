@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kaohe.org.access import Permission, require, scope_of
+from kaohe.org.access import Permission, county_id_of, require, scope_of, unit_id_of
 from kaohe.org.models import Scope, User
 from kaohe.reporting.models import Period, ProgressReport, Target
 
@@ -13,12 +13,12 @@ from kaohe.reporting.models import Period, ProgressReport, Target
 def reports_visible(user: User) -> QuerySet[ProgressReport]:
     """Reports in the user's county and scope: own unit, own indicators, or the whole county."""
     require(user, Permission.REPORT_VIEW)
-    qs = ProgressReport.objects.filter(county_id=user.county_id)
+    qs = ProgressReport.objects.filter(county_id=county_id_of(user))
     scope = scope_of(user)
     if scope == Scope.OWN_UNIT:
-        return qs.filter(unit_id=user.unit_id)
+        return qs.filter(unit_id=unit_id_of(user))
     if scope == Scope.OWN_INDICATORS:
-        return qs.filter(indicator__assessor_id=user.unit_id)
+        return qs.filter(indicator__assessor_id=unit_id_of(user))
     if scope == Scope.COUNTY:
         return qs
     return qs.none()
@@ -37,7 +37,7 @@ def target_get_for_fill(user: User, pk: int) -> Target:
     require(user, Permission.REPORT_FILL)
     try:
         return Target.objects.select_related("indicator", "unit", "scheme").get(
-            pk=pk, county_id=user.county_id, unit_id=user.unit_id
+            pk=pk, county_id=county_id_of(user), unit_id=unit_id_of(user)
         )
     except Target.DoesNotExist as exc:
         raise Http404 from exc
@@ -45,6 +45,6 @@ def target_get_for_fill(user: User, pk: int) -> Target:
 
 def period_get(user: User, pk: int) -> Period:
     try:
-        return Period.objects.select_related("scheme").get(pk=pk, county_id=user.county_id)
+        return Period.objects.select_related("scheme").get(pk=pk, county_id=county_id_of(user))
     except Period.DoesNotExist as exc:
         raise Http404 from exc

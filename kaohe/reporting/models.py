@@ -35,6 +35,9 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["unit", "indicator"], name="one_target_per_unit")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator_id}: {self.annual_target}"
+
 
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Month")
@@ -108,3 +111,6 @@ class ProgressReport(models.Model):
             )
         ]
         indexes = [models.Index(fields=["county", "status"], name="report_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator_id}/{self.period_id}: {self.status}"

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from kaohe.org.access import Permission, require
+from kaohe.org.access import Permission, county_id_of, require, unit_id_of
 from kaohe.org.models import User
 from kaohe.reporting.access import reports_visible
 from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
@@ -55,11 +55,10 @@ def due_list(*, user: User, today: date) -> list[DueItem]:
     Three queries whatever the number of indicators.
     """
     require(user, Permission.REPORT_FILL)
-    assert user.county_id is not None
-    periods = current_periods(county_id=user.county_id, today=today)
+    periods = current_periods(county_id=county_id_of(user), today=today)
     targets = list(
         Target.objects.filter(
-            county_id=user.county_id, unit_id=user.unit_id, scheme__status="published"
+            county_id=county_id_of(user), unit_id=unit_id_of(user), scheme__status="published"
         )
         .select_related("indicator")
         .order_by("indicator__position")
@@ -67,7 +66,7 @@ def due_list(*, user: User, today: date) -> list[DueItem]:
     reports = {
         (r.indicator_id, r.period_id): r
         for r in ProgressReport.objects.filter(
-            unit_id=user.unit_id, period__in=[p.pk for p in periods.values()]
+            unit_id=unit_id_of(user), period__in=[p.pk for p in periods.values()]
         )
     }
     items = []
@@ -101,7 +100,9 @@ def confirm_queue(*, user: User) -> QuerySet[ProgressReport]:
     )
 
 
-def previous_value(*, report_unit_id: int, indicator_id: int, before: date) -> ProgressReport | None:
+def previous_value(
+    *, report_unit_id: int, indicator_id: int, before: date
+) -> ProgressReport | None:
     """The unit's last approved or confirmed value of the indicator before a date."""
     return (
         ProgressReport.objects.filter(

@@ -131,7 +131,13 @@ def report_submit(
         report.version += 1
         report.save(
             update_fields=[
-                "value", "note", "status", "is_late", "submitted_at", "submitted_by", "version"
+                "value",
+                "note",
+                "status",
+                "is_late",
+                "submitted_at",
+                "submitted_by",
+                "version",
             ]
         )
     _audit(user, "report.submit", report, before)

@@ -43,7 +43,7 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
     previous = selectors.previous_value(
         report_unit_id=target.unit_id, indicator_id=target.indicator_id, before=period.end
     )
-    initial = {"version": report.version if report else None}
+    initial: dict[str, object] = {"version": report.version if report else None}
     if report is not None:
         initial.update(value=report.value, note=report.note)
     form = ReportForm(request.POST or None, initial=initial)

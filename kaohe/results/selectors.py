@@ -27,6 +27,8 @@ def indicator_score(*, unit: Unit, indicator: Indicator) -> IndicatorScore | Non
     None when the indicator does not apply to the unit's category or has no target. Callers load
     unit and indicator through their access helpers first.
     """
+    if unit.category_id is None:
+        return None
     points_row = IndicatorPoints.objects.filter(
         indicator=indicator, category_id=unit.category_id
     ).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from kaohe.org.access import Permission, require
+from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import User
 from kaohe.schemes.models import Indicator, Scheme
 
@@ -13,7 +13,7 @@ def indicator_get(user: User, pk: int) -> Indicator:
     require(user, Permission.SCHEME_VIEW)
     try:
         return Indicator.objects.select_related("scheme", "assessor", "leader").get(
-            pk=pk, county_id=user.county_id
+            pk=pk, county_id=county_id_of(user)
         )
     except Indicator.DoesNotExist as exc:
         raise Http404 from exc
@@ -22,7 +22,10 @@ def indicator_get(user: User, pk: int) -> Indicator:
 def scheme_current(user: User) -> Scheme:
     require(user, Permission.SCHEME_VIEW)
     scheme = (
-        Scheme.objects.filter(county_id=user.county_id).exclude(status="draft").order_by("-year").first()
+        Scheme.objects.filter(county_id=county_id_of(user))
+        .exclude(status="draft")
+        .order_by("-year")
+        .first()
     )
     if scheme is None:
         raise Http404

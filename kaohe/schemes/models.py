@@ -104,3 +104,6 @@ class IndicatorPoints(models.Model):
                 fields=["indicator", "category"], name="points_per_indicator_category"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.category_id}: {self.points}"

@@ -35,10 +35,14 @@ def _raw(sql: str, params: list[object]) -> None:
     """Go around the application (and, on PostgreSQL, around the trigger) like an intruder."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+            cursor.execute(
+                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only"
+            )
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
+            cursor.execute(
+                "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only"
+            )
 
 
 def _verify_output() -> str:
@@ -122,11 +126,20 @@ def test_verify_catches_an_event_inserted_with_a_copied_hash(world: World) -> No
     # does not link to its predecessor.
     last = events[-1]
     copy = AuditEvent(
-        chain=last.chain, seq=last.seq + 1, created_at=events[0].created_at,
-        actor_id=events[0].actor_id, actor_name=events[0].actor_name, role=events[0].role,
-        action=events[0].action, object_type=events[0].object_type, object_id=events[0].object_id,
-        before=events[0].before, after=events[0].after, request_id=events[0].request_id,
-        prev_hash=events[0].prev_hash, hash=events[0].hash,
+        chain=last.chain,
+        seq=last.seq + 1,
+        created_at=events[0].created_at,
+        actor_id=events[0].actor_id,
+        actor_name=events[0].actor_name,
+        role=events[0].role,
+        action=events[0].action,
+        object_type=events[0].object_type,
+        object_id=events[0].object_id,
+        before=events[0].before,
+        after=events[0].after,
+        request_id=events[0].request_id,
+        prev_hash=events[0].prev_hash,
+        hash=events[0].hash,
     )
     copy.save(force_insert=True)
     problems = audit_verify(chain=world.county.code)
@@ -136,11 +149,19 @@ def test_verify_catches_an_event_inserted_with_a_copied_hash(world: World) -> No
 @pytest.mark.django_db
 def test_postgresql_refuses_update_and_delete_on_the_audit_table(world: World) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's; this test runs in the PostgreSQL pass of make test")
+        pytest.skip(
+            "the trigger is PostgreSQL's; this test runs in the PostgreSQL pass of make test"
+        )
     events = _write_events(world, 1)
     from django.db import DatabaseError
 
-    for sql in ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [events[0].pk])
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [events[0].pk])

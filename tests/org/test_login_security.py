@@ -60,7 +60,9 @@ def test_sessions_expire_after_thirty_idle_minutes_and_cookies_are_guarded() -> 
 
 def test_the_system_administrator_creates_accounts_but_grants_no_roles(world: World) -> None:
     sysadmin = world.user("sysadmin")
-    new = account_create(actor=sysadmin, username="newclerk", display_name="新职员", password="Xq7-long-pass")
+    new = account_create(
+        actor=sysadmin, username="newclerk", display_name="新职员", password="Xq7-long-pass"
+    )
     assert new.role == ""
     with pytest.raises(PermissionDenied):
         account_set_role(actor=sysadmin, user=new, role="office")
@@ -93,4 +95,6 @@ def test_the_audit_administrator_reads_the_log_and_can_change_nothing(world: Wor
     assert client.get(reverse("audit:log")).status_code == 200
     assert client.get(reverse("audit:log") + "?verify=1").context["problems"] == []
     assert client.get(reverse("org:accounts")).status_code == 403
-    assert client.post(reverse("org:account_toggle", args=[world.user("unit").pk])).status_code == 403
+    assert (
+        client.post(reverse("org:account_toggle", args=[world.user("unit").pk])).status_code == 403
+    )

@@ -39,16 +39,34 @@ def test_a_unit_submits_a_value_and_the_write_is_audited(world: World) -> None:
     assert event.after is not None and event.after["value"] == "1000.0000"
 
 
-@pytest.mark.parametrize("role", ["office", "assessor", "leader", "supervisor", "organisation", "sysadmin", "secadmin", "auditadmin"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "office",
+        "assessor",
+        "leader",
+        "supervisor",
+        "organisation",
+        "sysadmin",
+        "secadmin",
+        "auditadmin",
+    ],
+)
 def test_only_the_unit_may_submit(world: World, role: str) -> None:
     with pytest.raises(PermissionDenied):
-        report_submit(user=world.user(role), target=world.target, period=world.months[9], value="1", note="")
+        report_submit(
+            user=world.user(role), target=world.target, period=world.months[9], value="1", note=""
+        )
 
 
 @pytest.mark.parametrize("bad", ["abc", "", "1e400", "nan", "inf", "1" * 20])
-def test_a_value_that_is_not_a_number_is_refused_and_nothing_is_written(world: World, bad: str) -> None:
+def test_a_value_that_is_not_a_number_is_refused_and_nothing_is_written(
+    world: World, bad: str
+) -> None:
     with pytest.raises(ValidationError):
-        report_submit(user=world.user("unit"), target=world.target, period=world.months[9], value=bad, note="")
+        report_submit(
+            user=world.user("unit"), target=world.target, period=world.months[9], value=bad, note=""
+        )
     assert not ProgressReport.objects.exists()
     assert not AuditEvent.objects.filter(action="report.submit").exists()
 
@@ -58,7 +76,9 @@ def test_a_submission_after_the_deadline_is_flagged_late(world: World) -> None:
     assert report.is_late
 
 
-def test_the_assessor_approves_and_the_warning_is_recomputed(world: World, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_the_assessor_approves_and_the_warning_is_recomputed(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     report = _submit(world, value="1000", month=10)
     with django_capture_on_commit_callbacks(execute=True):
         report = report_approve(user=world.user("assessor"), report=report, version=report.version)
@@ -81,8 +101,12 @@ def test_a_lagging_value_turns_red(world: World, django_capture_on_commit_callba
 def test_a_return_needs_a_reason_and_the_unit_can_resubmit(world: World) -> None:
     report = _submit(world)
     with pytest.raises(ValidationError):
-        report_return(user=world.user("assessor"), report=report, version=report.version, reason=" ")
-    report = report_return(user=world.user("assessor"), report=report, version=report.version, reason="缺少佐证")
+        report_return(
+            user=world.user("assessor"), report=report, version=report.version, reason=" "
+        )
+    report = report_return(
+        user=world.user("assessor"), report=report, version=report.version, reason="缺少佐证"
+    )
     assert report.status == "returned"
     again = _submit(world, value="1100")
     assert again.pk == report.pk and again.status == "submitted" and again.value == Decimal("1100")
@@ -115,7 +139,9 @@ def test_an_assessor_of_another_department_may_not_review(world: World) -> None:
     from kaohe.org.models import Unit
     from tests.factories import UserFactory
 
-    forestry = Unit.objects.create(county=world.county, code="D09", name="县林业局", kind="department", is_assessing=True)
+    forestry = Unit.objects.create(
+        county=world.county, code="D09", name="县林业局", kind="department", is_assessing=True
+    )
     stranger = UserFactory(county=world.county, role="assessor", unit=forestry)
     report = _submit(world)
     with pytest.raises(PermissionDenied):

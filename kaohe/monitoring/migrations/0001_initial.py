@@ -5,35 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
-        ('schemes', '0001_initial'),
+        ("org", "0001_initial"),
+        ("schemes", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Warning',
+            name="Warning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('level', models.SmallIntegerField(choices=[(-1, 'No data'), (0, 'Green'), (1, 'Yellow'), (2, 'Orange'), (3, 'Red')], verbose_name='level')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, null=True)),
-                ('target', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('completion', models.FloatField(null=True)),
-                ('schedule', models.FloatField()),
-                ('explanation', models.JSONField(default=dict)),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.county')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='schemes.indicator')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="as of")),
+                (
+                    "level",
+                    models.SmallIntegerField(
+                        choices=[
+                            (-1, "No data"),
+                            (0, "Green"),
+                            (1, "Yellow"),
+                            (2, "Orange"),
+                            (3, "Red"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=16, null=True)),
+                ("target", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("completion", models.FloatField(null=True)),
+                ("schedule", models.FloatField()),
+                ("explanation", models.JSONField(default=dict)),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.county",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="schemes.indicator",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warning',
-                'indexes': [models.Index(fields=['county', 'indicator', 'as_of'], name='warning_map_idx')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'indicator', 'as_of'), name='one_warning_per_day')],
+                "verbose_name": "warning",
+                "indexes": [
+                    models.Index(fields=["county", "indicator", "as_of"], name="warning_map_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unit", "indicator", "as_of"), name="one_warning_per_day"
+                    )
+                ],
             },
         ),
     ]

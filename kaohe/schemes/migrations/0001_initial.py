@@ -5,79 +5,209 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('closed', 'Closed')], default='draft', max_length=16, verbose_name='status')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('warn_yellow', models.DecimalField(decimal_places=2, default=0, max_digits=5)),
-                ('warn_orange', models.DecimalField(decimal_places=2, default=5, max_digits=5)),
-                ('warn_red', models.DecimalField(decimal_places=2, default=15, max_digits=5)),
-                ('score_places', models.PositiveSmallIntegerField(default=2)),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schemes', to='org.county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("warn_yellow", models.DecimalField(decimal_places=2, default=0, max_digits=5)),
+                ("warn_orange", models.DecimalField(decimal_places=2, default=5, max_digits=5)),
+                ("warn_red", models.DecimalField(decimal_places=2, default=15, max_digits=5)),
+                ("score_places", models.PositiveSmallIntegerField(default=2)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schemes",
+                        to="org.county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appraisal scheme',
-                'ordering': ['county', '-year'],
+                "verbose_name": "appraisal scheme",
+                "ordering": ["county", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=24, verbose_name='code')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('unit_of_measure', models.CharField(blank=True, max_length=16, verbose_name='unit of measure')),
-                ('higher_is_better', models.BooleanField(default=True, verbose_name='higher is better')),
-                ('cumulative', models.BooleanField(default=True, verbose_name='cumulative')),
-                ('frequency', models.CharField(choices=[('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('half', 'Half-yearly'), ('yearly', 'Yearly')], default='monthly', max_length=16, verbose_name='frequency')),
-                ('source_code', models.CharField(blank=True, max_length=24, verbose_name='higher-level indicator')),
-                ('method', models.JSONField(default=dict, verbose_name='scoring method')),
-                ('evidence_required', models.BooleanField(default=False, verbose_name='evidence required')),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessed_indicators', to='org.unit')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.county')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='org.cadre')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='schemes.indicator')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='schemes.scheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=24, verbose_name="code")),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "unit_of_measure",
+                    models.CharField(blank=True, max_length=16, verbose_name="unit of measure"),
+                ),
+                (
+                    "higher_is_better",
+                    models.BooleanField(default=True, verbose_name="higher is better"),
+                ),
+                ("cumulative", models.BooleanField(default=True, verbose_name="cumulative")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("half", "Half-yearly"),
+                            ("yearly", "Yearly"),
+                        ],
+                        default="monthly",
+                        max_length=16,
+                        verbose_name="frequency",
+                    ),
+                ),
+                (
+                    "source_code",
+                    models.CharField(
+                        blank=True, max_length=24, verbose_name="higher-level indicator"
+                    ),
+                ),
+                ("method", models.JSONField(default=dict, verbose_name="scoring method")),
+                (
+                    "evidence_required",
+                    models.BooleanField(default=False, verbose_name="evidence required"),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessed_indicators",
+                        to="org.unit",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.county",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="org.cadre",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="schemes.indicator",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="schemes.scheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'ordering': ['scheme', 'position'],
+                "verbose_name": "indicator",
+                "ordering": ["scheme", "position"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorPoints',
+            name="IndicatorPoints",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='points')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.category')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='points', to='schemes.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(decimal_places=2, max_digits=7, verbose_name="points"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.category",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="points",
+                        to="schemes.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'points',
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'category'), name='points_per_indicator_category')],
+                "verbose_name": "points",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "category"), name="points_per_indicator_category"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.UniqueConstraint(fields=('county', 'year'), name='one_scheme_per_county_year'),
+            model_name="scheme",
+            constraint=models.UniqueConstraint(
+                fields=("county", "year"), name="one_scheme_per_county_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('scheme', 'code'), name='indicator_code_per_scheme'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "code"), name="indicator_code_per_scheme"
+            ),
         ),
     ]

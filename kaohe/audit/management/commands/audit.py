@@ -1,4 +1,4 @@
-"""`kaohe audit verify`: walk every chain and report the first changed, deleted or inserted event."""
+"""`kaohe audit verify`: walk every chain, report the first changed, deleted or inserted event."""
 
 from __future__ import annotations
 

@@ -1,0 +1,390 @@
+"""Build the demo county 保靖县 into the database: organisation, scheme, targets and a year of data.
+
+Everything beyond the reference report's facts is synthetic (kaohe/demo/data.py says which) and
+every page of a demo county says so. Values are deterministic: one seeded generator drives them,
+so two builds on the same day give the same county.
+
+The builder writes in bulk (tens of thousands of rows) inside one transaction and records one
+audit event for the whole build; the warnings it stores are computed by the same
+monitoring.warnings_compute that recomputes them after each approval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaohe.audit.services import audit_record
+from kaohe.demo import data
+from kaohe.demo import indicators as tree
+from kaohe.monitoring.models import Warning
+from kaohe.monitoring.services import warnings_compute
+from kaohe.org.models import Cadre, Category, County, Role, Unit, User
+from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
+from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
+
+DEMO_PASSWORD = "Kaohe@2026"  # noqa: S105 - the demo's published password, printed on purpose
+SEED = 2022
+
+# One account per role: (user name, display name, role, unit code or None, leader code or None)
+ACCOUNTS: list[tuple[str, str, str, str | None, str | None]] = [
+    ("office", "绩效办 演示账号", Role.OFFICE, data.PERFORMANCE_OFFICE_CODE, None),
+    ("assessor", "", Role.ASSESSOR, None, None),  # the assessing department of the demo's indicator
+    ("unit", "迁陵镇 填报员", Role.UNIT, "T01", None),
+    ("leader", "", Role.LEADER, None, "L04"),
+    ("supervisor", "县委督查室 演示账号", Role.SUPERVISOR, "S01", None),
+    ("organisation", "县委组织部 演示账号", Role.ORGANISATION, data.ORGANISATION_CODE, None),
+    ("sysadmin", "系统管理员", Role.SYSADMIN, None, None),
+    ("secadmin", "安全管理员", Role.SECADMIN, None, None),
+    ("auditadmin", "审计管理员", Role.AUDITADMIN, None, None),
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    county: County
+    accounts: list[tuple[str, str, str]]  # user name, role label, unit or cadre
+    counts: dict[str, int]
+
+
+def demo_exists() -> bool:
+    return County.objects.filter(code=data.COUNTY.code).exists()
+
+
+def _month_periods(county: County, scheme: Scheme, year: int) -> list[Period]:
+    periods = []
+    for m in range(1, 13):
+        start = dt.date(year, m, 1)
+        end = dt.date(year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+        periods.append(
+            Period(
+                county=county,
+                scheme=scheme,
+                kind="month",
+                number=m,
+                start=start,
+                end=end,
+                due=end + dt.timedelta(days=5),
+            )
+        )
+    for q in range(1, 5):
+        start = dt.date(year, 3 * q - 2, 1)
+        end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+        periods.append(
+            Period(
+                county=county,
+                scheme=scheme,
+                kind="quarter",
+                number=q,
+                start=start,
+                end=end,
+                due=end + dt.timedelta(days=10),
+            )
+        )
+    for h in (1, 2):
+        start = dt.date(year, 6 * h - 5, 1)
+        end = dt.date(year, 6, 30) if h == 1 else dt.date(year, 12, 31)
+        periods.append(
+            Period(
+                county=county,
+                scheme=scheme,
+                kind="half",
+                number=h,
+                start=start,
+                end=end,
+                due=end + dt.timedelta(days=15),
+            )
+        )
+    periods.append(
+        Period(
+            county=county,
+            scheme=scheme,
+            kind="year",
+            number=1,
+            start=dt.date(year, 1, 1),
+            end=dt.date(year, 12, 31),
+            due=dt.date(year + 1, 1, 20),
+        )
+    )
+    return Period.objects.bulk_create(periods)
+
+
+_KIND_OF_FREQUENCY = {
+    "weekly": "month",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "half": "half",
+    "yearly": "year",
+}
+
+
+def _value(target: float, share: float, pace: float, leaf: tree.Indicator) -> float:
+    """A plausible value: cumulative amounts grow with the schedule at the unit's pace."""
+    if leaf.higher_is_better:
+        return target * (share if leaf.cumulative else 1.0) * pace
+    # Lower is better (a ceiling): a good pace keeps well under it.
+    return target * (share if leaf.cumulative else 1.0) * (2.0 - pace) * 0.9
+
+
+@transaction.atomic
+def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -> DemoSummary:
+    """Build the demo county for the current year, with data up to the last month that ended."""
+    today = today or timezone.localdate()
+    year = today.year
+    rng = random.Random(SEED)  # noqa: S311 - synthetic, deterministic demo values, not secrets
+    c = data.COUNTY
+    county = County.objects.create(
+        code=c.code,
+        name=c.name,
+        short_name=c.short_name,
+        prefecture=c.prefecture,
+        prefecture_code=c.prefecture_code,
+        province=c.province,
+        is_demo=True,
+    )
+    County.objects.bulk_create(
+        County(
+            code=p.code,
+            name=p.name,
+            short_name=p.short_name,
+            prefecture=p.prefecture,
+            prefecture_code=p.prefecture_code,
+            province=p.province,
+            is_hosted=False,
+            is_demo=True,
+        )
+        for p in data.PEERS
+    )
+    categories = {
+        cat.code: Category.objects.create(
+            county=county, code=cat.code, name=cat.name, name_en=cat.name_en, kind=cat.kind
+        )
+        for cat in data.CATEGORIES
+    }
+    units = {
+        u.code: Unit(
+            county=county,
+            code=u.code,
+            name=u.name,
+            kind=u.kind,
+            category=categories.get(u.category_code or ""),
+            is_assessed=u.assessed,
+            is_assessing=u.assessing,
+            is_supervision=u.supervision,
+        )
+        for u in data.UNITS
+    }
+    Unit.objects.bulk_create(units.values())
+    leaders = {
+        le.code: Cadre(
+            county=county,
+            code=le.code,
+            name=le.name,
+            post=le.post,
+            rank=le.rank,
+            is_county_leader=True,
+            portfolio=le.portfolio,
+        )
+        for le in data.LEADERS
+    }
+    Cadre.objects.bulk_create(leaders.values())
+    Cadre.objects.bulk_create(
+        Cadre(
+            county=county,
+            code=cd.code,
+            name=cd.name,
+            unit=units[cd.unit_code],
+            post=cd.post,
+            rank=cd.rank,
+        )
+        for cd in data.CADRES
+    )
+
+    scheme = Scheme.objects.create(
+        county=county,
+        year=year,
+        name=f"{c.name}{year}年度绩效考核实施方案（演示）",
+        status="published",
+        is_demo=True,
+    )
+    nodes: dict[str, Indicator] = {}
+    for position, ind in enumerate(tree.INDICATORS, start=1):
+        node = Indicator.objects.create(
+            county=county,
+            scheme=scheme,
+            parent=nodes.get(ind.parent_code or ""),
+            code=ind.code,
+            name=ind.name,
+            name_en=ind.name_en,
+            level=ind.level,
+            position=position,
+            unit_of_measure=ind.unit_of_measure,
+            higher_is_better=ind.higher_is_better,
+            cumulative=ind.cumulative,
+            frequency=ind.frequency if ind.is_leaf else "yearly",
+            assessor=units.get(ind.assessor_code or ""),
+            leader=leaders.get(ind.leader_code or ""),
+            source_code=ind.source_code,
+            method={"kind": ind.method, "cap": 1.0} if ind.is_leaf else {},
+        )
+        nodes[ind.code] = node
+    IndicatorPoints.objects.bulk_create(
+        IndicatorPoints(
+            indicator=nodes[leaf.code], category=categories[cat], points=Decimal(str(pts))
+        )
+        for leaf in tree.leaves()
+        for cat, pts in leaf.points.items()
+    )
+    periods = _month_periods(county, scheme, year)
+    by_kind: dict[str, list[Period]] = {}
+    for p in periods:
+        by_kind.setdefault(p.kind, []).append(p)
+
+    # Each unit works at its own pace, and each of its indicators around it: some lag.
+    pace_of_unit = {code: rng.uniform(0.82, 1.12) for code in units}
+    targets: list[Target] = []
+    reports: list[ProgressReport] = []
+    year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+    for leaf in tree.leaves():
+        low, high = leaf.demo_target or (100.0, 100.0)
+        for u in data.UNITS:
+            if not u.assessed or u.category_code not in leaf.points:
+                continue
+            goal = round(rng.uniform(low, high), 2)
+            targets.append(
+                Target(
+                    county=county,
+                    scheme=scheme,
+                    unit=units[u.code],
+                    indicator=nodes[leaf.code],
+                    annual_target=Decimal(str(goal)),
+                )
+            )
+            pace = pace_of_unit[u.code] * rng.uniform(0.9, 1.08)
+            ended = [p for p in by_kind[_KIND_OF_FREQUENCY[leaf.frequency]] if p.end < today]
+            best = 0.0
+            for n, period in enumerate(ended):
+                share = ((period.end - dt.date(year, 1, 1)).days + 1) / year_days
+                value = _value(goal, share, pace * rng.uniform(0.97, 1.03), leaf)
+                if leaf.cumulative and leaf.higher_is_better:
+                    value = best = max(best, value)  # a cumulative amount never falls
+                last = n == len(ended) - 1
+                status = ReportStatus.CONFIRMED
+                if last:
+                    status = rng.choices(
+                        [ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED],
+                        [6, 3, 1],
+                    )[0]
+                reports.append(
+                    ProgressReport(
+                        county=county,
+                        unit=units[u.code],
+                        indicator=nodes[leaf.code],
+                        period=period,
+                        value=Decimal(str(round(value, 2))),
+                        note="演示数据",
+                        status=status,
+                        review_note="请补充佐证材料（演示）"
+                        if status == ReportStatus.RETURNED
+                        else "",
+                        is_late=rng.random() < 0.06,
+                        submitted_at=timezone.make_aware(
+                            dt.datetime.combine(period.end + dt.timedelta(days=3), dt.time(9))
+                        ),
+                    )
+                )
+    Target.objects.bulk_create(targets, batch_size=2000)
+    ProgressReport.objects.bulk_create(reports, batch_size=2000)
+
+    # The colour of every unit and indicator at the end of each of its periods so far (a
+    # quarterly indicator at quarter ends): the year's history, as approvals would have left it.
+    approved = {ReportStatus.APPROVED, ReportStatus.CONFIRMED}
+    by_leaf: dict[int, list[ProgressReport]] = {}
+    for r in reports:
+        if r.status in approved:
+            by_leaf.setdefault(r.indicator.pk, []).append(r)
+    goals_by_leaf: dict[int, list[tuple[int, Decimal]]] = {}
+    for t in targets:
+        goals_by_leaf.setdefault(t.indicator.pk, []).append((t.unit.pk, t.annual_target))
+    warnings: list[Warning] = []
+    for leaf in tree.leaves():
+        node = nodes[leaf.code]
+        rows = sorted(by_leaf.get(node.pk, []), key=lambda r: r.period.end)
+        ends = [p.end for p in by_kind[_KIND_OF_FREQUENCY[leaf.frequency]] if p.end < today]
+        for as_of in ends:
+            latest: dict[int, Decimal | None] = {}
+            for r in rows:
+                if r.period.end <= as_of:
+                    latest[r.unit.pk] = r.value
+            warnings.extend(
+                warnings_compute(
+                    indicator=node,
+                    scheme=scheme,
+                    as_of=as_of,
+                    targets=goals_by_leaf.get(node.pk, []),
+                    values=latest,
+                )
+            )
+    Warning.objects.bulk_create(warnings, batch_size=2000)
+
+    summary_accounts = _accounts(county, units, leaders, nodes, password)
+    counts = {
+        "units": len(units),
+        "indicators": len(nodes),
+        "leaves": len(tree.leaves()),
+        "targets": len(targets),
+        "reports": len(reports),
+        "warnings": len(warnings),
+    }
+    audit_record(
+        actor="demo",
+        action="demo.build",
+        county_code=county.code,
+        object_type="county",
+        object_id=county.pk,
+        after=counts,
+    )
+    return DemoSummary(county, summary_accounts, counts)
+
+
+def _accounts(
+    county: County,
+    units: dict[str, Unit],
+    leaders: dict[str, Cadre],
+    nodes: dict[str, Indicator],
+    password: str,
+) -> list[tuple[str, str, str]]:
+    # The assessor account belongs to the department that checks the first monthly indicator of
+    # the demo township, so the walking chain (unit submits, assessor approves) meets.
+    town = units["T01"]
+    first = next(
+        leaf
+        for leaf in tree.leaves()
+        if leaf.frequency == "monthly"
+        and town.category is not None
+        and town.category.code in leaf.points
+    )
+    assessor_unit = nodes[first.code].assessor
+    out = []
+    for username, display, role, unit_code, leader_code in ACCOUNTS:
+        unit = units[unit_code] if unit_code else (assessor_unit if role == Role.ASSESSOR else None)
+        cadre = leaders[leader_code] if leader_code else None
+        user = User(
+            username=username,
+            display_name=display
+            or (f"{unit.name} 演示账号" if unit else cadre.name if cadre else username),
+            county=county,
+            role=role,
+            unit=unit,
+            cadre=cadre,
+        )
+        user.set_password(password)
+        user.save()
+        where = unit.name if unit else (f"{cadre.name}（{cadre.post}）" if cadre else "")
+        out.append((username, str(Role(role).label), where))
+    return out
