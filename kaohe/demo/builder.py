@@ -30,6 +30,8 @@ from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 
 DEMO_PASSWORD = "Kaohe@2026"  # noqa: S105 - the demo's published password, printed on purpose
 SEED = 2022
+# Units of measure that count whole things: targets and values are whole numbers.
+COUNTED = frozenset({"个", "项", "户", "人", "人次", "件", "篇", "起", "家", "次", "所", "座"})
 
 # One account per role: (user name, display name, role, unit code or None, leader code or None)
 ACCOUNTS: list[tuple[str, str, str, str | None, str | None]] = [
@@ -255,7 +257,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         for u in data.UNITS:
             if not u.assessed or u.category_code not in leaf.points:
                 continue
-            goal = round(rng.uniform(low, high), 2)
+            goal = round(rng.uniform(low, high), 0 if leaf.unit_of_measure in COUNTED else 2)
             targets.append(
                 Target(
                     county=county,
@@ -271,6 +273,8 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
             for n, period in enumerate(ended):
                 share = ((period.end - dt.date(year, 1, 1)).days + 1) / year_days
                 value = _value(goal, share, pace * rng.uniform(0.97, 1.03), leaf)
+                if leaf.unit_of_measure in COUNTED:
+                    value = float(round(value))
                 if leaf.cumulative and leaf.higher_is_better:
                     value = best = max(best, value)  # a cumulative amount never falls
                 last = n == len(ended) - 1

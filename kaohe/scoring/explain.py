@@ -59,6 +59,9 @@ class Explanation:
         }
 
 
+_CONTEXT = Context(prec=64)
+
+
 def format_number(value: float, max_decimals: int = 6, min_decimals: int = 0) -> str:
     """A number for an arithmetic line: positional, at most ``max_decimals`` decimals, half-up.
 
@@ -70,8 +73,10 @@ def format_number(value: float, max_decimals: int = 6, min_decimals: int = 0) ->
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     exact = Decimal(repr(float(value)))
-    # Enough digits for every integer digit plus the decimals, however large the number.
-    context = Context(prec=max(28, exact.adjusted() + max_decimals + 2))
+    # Enough digits for every integer digit plus the decimals, however large the number; the
+    # shared context covers every everyday number without building a new one per call.
+    needed = exact.adjusted() + max_decimals + 2
+    context = _CONTEXT if needed <= _CONTEXT.prec else Context(prec=needed)
     text = format(exact.quantize(Decimal(1).scaleb(-max_decimals), ROUND_HALF_UP, context), "f")
     if "." in text:
         whole, frac = text.split(".")

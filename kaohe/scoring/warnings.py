@@ -197,6 +197,8 @@ def warning_levels(
         "orange": thresholds.orange,
         "red": thresholds.red,
     }
+    # The band text depends only on the level: build the four once, not once per unit.
+    bands = {lv: _band(lv, thresholds) for lv in (0, 1, 2, 3)}
     explanations = []
     for i in range(x.size):
         value, target, share, level = float(x[i]), float(t[i]), float(s[i]), int(levels[i])
@@ -208,7 +210,7 @@ def warning_levels(
             arithmetic = (
                 f"{_completion_text(value, target, float(completion[i]), bool(higher[i]))}; "
                 f"schedule {format_number(share * 100, 1)}%; "
-                f"gap {_format_gap(float(gap[i]), thresholds)} pt {_band(level, thresholds)}"
+                f"gap {_format_gap(float(gap[i]), thresholds)} pt {bands[level]}"
                 f" → {level_code(level)}"
             )
         explanations.append(
