@@ -9,9 +9,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export KAOHE_CHROMIUM ?= /usr/bin/chromium
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
-APT_PACKAGES := chromium fonts-noto-cjk gettext
+# gettext compiles the translations; Chromium and the CJK fonts are for the browser tests.
+APT_RUNTIME := gettext
+APT_TEST := chromium fonts-noto-cjk
 
-.PHONY: install system-deps assets messages messages-update static migrate demo serve lint test test-sqlite test-postgres test-e2e bench clean
+.PHONY: install system-deps system-deps-test apt-install assets messages messages-update static migrate demo serve lint test test-sqlite test-postgres test-e2e bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -27,7 +29,13 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian packages the project needs beyond Python and Node: installed only when missing.
 system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_RUNTIME)"
+
+system-deps-test:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_RUNTIME) $(APT_TEST)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -72,7 +80,7 @@ test-postgres: install messages
 	echo "PostgreSQL run on $$url"; \
 	DATABASE_URL="$$url" KAOHE_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m "not e2e" -q -p no:cacheprovider
 
-test-e2e: install messages static system-deps
+test-e2e: install messages system-deps-test
 	DATABASE_URL= KAOHE_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m e2e -q -p no:cacheprovider tests/e2e
 
 bench: install

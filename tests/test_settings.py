@@ -14,7 +14,11 @@ PROBE = (
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KAOHE_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     return subprocess.run(
         [sys.executable, *args],
         env={**base, "DJANGO_SETTINGS_MODULE": "kaohe.settings", **env},
