@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ import factory
 
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
 from kaohe.reporting.models import Period, Target
+from kaohe.reporting.services import periods_create
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 
 PASSWORD = "Kaohe-Test-2026"
@@ -132,23 +132,7 @@ def build_world(year: int = 2026, code: str = "900001") -> World:
     other_target = Target.objects.create(
         county=county, scheme=scheme, unit=other, indicator=leaf, annual_target=Decimal("1200")
     )
-    months = []
-    for m in range(1, 13):
-        start = dt.date(year, m, 1)
-        end = (dt.date(year, m + 1, 1) if m < 12 else dt.date(year + 1, 1, 1)) - dt.timedelta(
-            days=1
-        )
-        months.append(
-            Period.objects.create(
-                county=county,
-                scheme=scheme,
-                kind="month",
-                number=m,
-                start=start,
-                end=end,
-                due=end + dt.timedelta(days=5),
-            )
-        )
+    months = [p for p in periods_create(scheme=scheme) if p.kind == "month"]
     users = {}
     for role in Role.values:
         unit = {"unit": town, "assessor": assessor_unit}.get(role)

@@ -26,6 +26,7 @@ from kaohe.monitoring.models import Warning
 from kaohe.monitoring.services import warnings_compute
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
+from kaohe.reporting.services import periods_create
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 
 DEMO_PASSWORD = "Kaohe@2026"  # noqa: S105 - the demo's published password, printed on purpose
@@ -56,64 +57,6 @@ class DemoSummary:
 
 def demo_exists() -> bool:
     return County.objects.filter(code=data.COUNTY.code).exists()
-
-
-def _month_periods(county: County, scheme: Scheme, year: int) -> list[Period]:
-    periods = []
-    for m in range(1, 13):
-        start = dt.date(year, m, 1)
-        end = dt.date(year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-        periods.append(
-            Period(
-                county=county,
-                scheme=scheme,
-                kind="month",
-                number=m,
-                start=start,
-                end=end,
-                due=end + dt.timedelta(days=5),
-            )
-        )
-    for q in range(1, 5):
-        start = dt.date(year, 3 * q - 2, 1)
-        end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
-        periods.append(
-            Period(
-                county=county,
-                scheme=scheme,
-                kind="quarter",
-                number=q,
-                start=start,
-                end=end,
-                due=end + dt.timedelta(days=10),
-            )
-        )
-    for h in (1, 2):
-        start = dt.date(year, 6 * h - 5, 1)
-        end = dt.date(year, 6, 30) if h == 1 else dt.date(year, 12, 31)
-        periods.append(
-            Period(
-                county=county,
-                scheme=scheme,
-                kind="half",
-                number=h,
-                start=start,
-                end=end,
-                due=end + dt.timedelta(days=15),
-            )
-        )
-    periods.append(
-        Period(
-            county=county,
-            scheme=scheme,
-            kind="year",
-            number=1,
-            start=dt.date(year, 1, 1),
-            end=dt.date(year, 12, 31),
-            due=dt.date(year + 1, 1, 20),
-        )
-    )
-    return Period.objects.bulk_create(periods)
 
 
 _KIND_OF_FREQUENCY = {
@@ -242,7 +185,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         for leaf in tree.leaves()
         for cat, pts in leaf.points.items()
     )
-    periods = _month_periods(county, scheme, year)
+    periods = periods_create(scheme=scheme, actor="demo")
     by_kind: dict[str, list[Period]] = {}
     for p in periods:
         by_kind.setdefault(p.kind, []).append(p)

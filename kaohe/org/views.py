@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from kaohe.org import selectors, services
 from kaohe.org.access import Permission, login_only, permission_required
-from kaohe.org.forms import AccountCreateForm, AccountRoleForm, LoginForm, PasswordChangeForm
+from kaohe.org.forms import (
+    AccountCreateForm,
+    AccountRoleForm,
+    LoginForm,
+    PasswordChangeForm,
+    add_service_errors,
+)
 from kaohe.org.models import User
 
 
@@ -30,14 +36,6 @@ class KaoheLoginView(LoginView):
         auth_login(self.request, user)
         services.login_succeeded(user=user)
         return redirect(self.get_success_url())
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @permission_required(Permission.ACCOUNT_LIST)
@@ -62,7 +60,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
         try:
             services.account_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Account created. The security administrator grants it a role.")
@@ -99,7 +97,7 @@ def account_role(request: HttpRequest, pk: int) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Role updated."))
             return redirect("org:accounts")
@@ -122,7 +120,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Password changed."))

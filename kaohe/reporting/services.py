@@ -8,6 +8,7 @@ the save is refused rather than silently overwriting (optimistic locking).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,8 +22,9 @@ from kaohe.audit.services import audit_record, snapshot
 from kaohe.org.access import Permission, require
 from kaohe.org.models import User
 from kaohe.reporting.events import report_approved
-from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
+from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
 from kaohe.reporting.workflow import EDITABLE, allowed
+from kaohe.schemes.models import Scheme
 
 _FIELDS = ["value", "note", "status", "review_note", "is_late", "version"]
 MAX_ABS_VALUE = Decimal("1e11")
@@ -207,3 +209,56 @@ def report_confirm(*, user: User, report: ProgressReport, version: int) -> Progr
     report.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
     _audit(user, "report.confirm", report, before)
     return report
+
+
+# Days after a period's end by which its report is due (a scheme setting later; these are the
+# reference county's practice: monthly by the 5th, quarterly by the 10th).
+DUE_AFTER_DAYS = {
+    PeriodKind.MONTH: 5,
+    PeriodKind.QUARTER: 10,
+    PeriodKind.HALF: 15,
+    PeriodKind.YEAR: 20,
+}
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def periods_of_year(*, scheme: Scheme) -> list[Period]:
+    """The year's reporting periods (12 months, 4 quarters, 2 halves, the year), unsaved."""
+    year = scheme.year
+    spans = [(PeriodKind.MONTH, m, m, m) for m in range(1, 13)]
+    spans += [(PeriodKind.QUARTER, q, 3 * q - 2, 3 * q) for q in range(1, 5)]
+    spans += [(PeriodKind.HALF, h, 6 * h - 5, 6 * h) for h in (1, 2)]
+    spans += [(PeriodKind.YEAR, 1, 1, 12)]
+    periods = []
+    for kind, number, first, last in spans:
+        end = _month_end(year, last)
+        periods.append(
+            Period(
+                county_id=scheme.county_id,
+                scheme=scheme,
+                kind=kind,
+                number=number,
+                start=dt.date(year, first, 1),
+                end=end,
+                due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind]),
+            )
+        )
+    return periods
+
+
+@transaction.atomic
+def periods_create(*, scheme: Scheme, actor: object = None) -> list[Period]:
+    """Create the scheme's reporting calendar for its year (once) and audit it."""
+    periods = Period.objects.bulk_create(periods_of_year(scheme=scheme))
+    audit_record(
+        actor=actor or "system",
+        action="periods.create",
+        county_code=scheme.county.code,
+        object_type="scheme",
+        object_id=scheme.pk,
+        after={"periods": len(periods)},
+    )
+    return periods

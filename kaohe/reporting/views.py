@@ -11,18 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.org.access import Permission, permission_required
+from kaohe.org.forms import add_service_errors
 from kaohe.org.models import User
 from kaohe.reporting import access, selectors, services
 from kaohe.reporting.forms import ConfirmForm, ReportForm, ReviewForm
 from kaohe.reporting.models import ProgressReport
-
-
-def _add_errors(form: ReportForm | ReviewForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @permission_required(Permission.REPORT_FILL)
@@ -58,7 +51,7 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Report submitted to the assessing department."))
             return redirect("reporting:due")
