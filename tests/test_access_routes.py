@@ -148,3 +148,31 @@ def _other_unit_user(world: World) -> Any:
     from tests.factories import UserFactory
 
     return UserFactory(county=world.county, role="unit", unit=world.other_town)
+
+
+def test_an_assessor_sees_only_the_colours_of_the_indicators_it_checks(walked: World) -> None:
+    from kaohe.org.models import Unit
+    from kaohe.schemes.models import Indicator
+    from tests.factories import UserFactory
+
+    forestry = Unit.objects.create(
+        county=walked.county, code="D98", name="县林业局", kind="department", is_assessing=True
+    )
+    stranger = UserFactory(county=walked.county, role="assessor", unit=forestry)
+    own = Indicator.objects.create(
+        county=walked.county,
+        scheme=walked.scheme,
+        parent=walked.root,
+        code="A02",
+        name="森林覆盖率",
+        level=2,
+        position=3,
+        assessor=forestry,
+    )
+    client = Client()
+    client.force_login(stranger)
+    assert (
+        client.get(reverse("dashboard:cell", args=[walked.town.pk, walked.leaf.pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("dashboard:cell", args=[walked.town.pk, own.pk])).status_code == 200

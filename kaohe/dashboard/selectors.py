@@ -99,12 +99,16 @@ def battle_map(*, user: User, parent_code: str | None = None) -> BattleMap:
     rows_idx = {u.pk: n for n, u in enumerate(units)}
     grid = [[Cell(c) for c in columns] for _ in units]
     totals = {c: 0 for c in COLOURS.values() if c != "none"}
-    for unit_id, indicator_id, level in Warning.objects.filter(
+    warnings = Warning.objects.filter(
         county_id=county_id_of(user),
         indicator__scheme=scheme,
         unit_id__in=list(rows_idx),
         pk=Subquery(latest.values("pk")[:1]),
-    ).values_list("unit_id", "indicator_id", "level"):
+    )
+    if scope_of(user) == Scope.OWN_INDICATORS:
+        # An assessing department sees the colours of the indicators it checks, no others.
+        warnings = warnings.filter(indicator__assessor_id=unit_id_of(user))
+    for unit_id, indicator_id, level in warnings.values_list("unit_id", "indicator_id", "level"):
         col = column_of.get(indicator_id)
         if col is None:
             continue
@@ -121,6 +125,13 @@ def unit_for_map(*, user: User, pk: int) -> Unit:
         if unit.pk == pk:
             return unit
     raise Http404
+
+
+def indicator_for_map(*, user: User, indicator: Indicator) -> Indicator:
+    """The indicator if the user's scope covers it: an assessor only sees those it checks."""
+    if scope_of(user) == Scope.OWN_INDICATORS and indicator.assessor_id != unit_id_of(user):
+        raise Http404
+    return indicator
 
 
 def warning_history(*, unit: Unit, indicator: Indicator) -> list[Warning]:

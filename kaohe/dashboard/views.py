@@ -43,7 +43,7 @@ def battlemap(request: HttpRequest) -> HttpResponse:
 def cell(request: HttpRequest, unit_pk: int, indicator_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     unit = selectors.unit_for_map(user=user, pk=unit_pk)
-    indicator = indicator_get(user, indicator_pk)
+    indicator = selectors.indicator_for_map(user=user, indicator=indicator_get(user, indicator_pk))
     history = selectors.warning_history(unit=unit, indicator=indicator)
     reports = (
         reports_visible(user)
