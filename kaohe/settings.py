@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kaohe.monitoring",
     "kaohe.results",
     "kaohe.dashboard",
+    "kaohe.exchange",
     "kaohe.demo",
 ]
 

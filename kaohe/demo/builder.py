@@ -27,7 +27,13 @@ from kaohe.monitoring.services import warnings_compute
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
 from kaohe.reporting.services import periods_create
-from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
+from kaohe.schemes.models import (
+    Indicator,
+    IndicatorPoints,
+    Scheme,
+    SchemeCategory,
+    SourceIndicator,
+)
 
 DEMO_PASSWORD = "Kaohe@2026"  # noqa: S105 - the demo's published password, printed on purpose
 SEED = 2022
@@ -156,6 +162,14 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         name=f"{c.name}{year}年度绩效考核实施方案（演示）",
         status="published",
         is_demo=True,
+    )
+    SchemeCategory.objects.bulk_create(
+        SchemeCategory(scheme=scheme, category=categories[cat.code], total_points=cat.total_points)
+        for cat in data.CATEGORIES
+    )
+    SourceIndicator.objects.bulk_create(
+        SourceIndicator(county=county, scheme=scheme, code=src.code, name=src.name)
+        for src in tree.SOURCE_INDICATORS
     )
     nodes: dict[str, Indicator] = {}
     for position, ind in enumerate(tree.INDICATORS, start=1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,10 @@ class Scheme(models.Model):
     warn_red = models.DecimalField(max_digits=5, decimal_places=2, default=15)
     # Decimal places of indicator scores (a scheme setting, SCORING.md "Composite, rank, grade").
     score_places = models.PositiveSmallIntegerField(default=2)
+    # The appraisal rules the scheme implements (考核管理办法), as published.
+    rules_text = models.TextField(_("appraisal rules"), blank=True)
+    # Optimistic locking: two clerks editing the scheme at once never overwrite each other.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("appraisal scheme")
@@ -76,6 +81,9 @@ class Indicator(models.Model):
         Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
     )
     source_code = models.CharField(_("higher-level indicator"), max_length=24, blank=True)
+    # The indicator's value: a data item's code, or a formula over data item codes
+    # (e.g. "(GDP - GDP_LAST) / GDP_LAST * 100"); empty when it is reported on the indicator.
+    formula = models.CharField(_("formula"), max_length=500, blank=True)
     method = models.JSONField(_("scoring method"), default=dict)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
 
@@ -107,3 +115,84 @@ class IndicatorPoints(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.category_id}: {self.points}"
+
+
+class SchemeCategory(models.Model):
+    """A category appraised under the scheme, with the total its leaves' points must reach."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    total_points = models.DecimalField(_("total points"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("scheme category")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "category"], name="category_once_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id}/{self.category_id}: {self.total_points}"
+
+
+class DataItem(models.Model):
+    """A figure a unit reports once (数据项); indicators read it directly or through formulas."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="data_items")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=128)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=16, blank=True)
+    cumulative = models.BooleanField(_("cumulative"), default=True)
+
+    class Meta:
+        verbose_name = _("data item")
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="data_item_code_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SourceIndicator(models.Model):
+    """One of the higher-level (prefecture) indicators the county scheme implements (上级指标)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="source_indicators")
+    code = models.CharField(_("code"), max_length=24)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("higher-level indicator")
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="source_code_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SchemeAmendment(models.Model):
+    """A change to a published scheme: numbered, with its reason and the change itself."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="amendments")
+    number = models.PositiveIntegerField(_("number"))
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("scheme amendment")
+        ordering = ["scheme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="amendment_number_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} #{self.number}"

@@ -20,6 +20,7 @@ from kaohe.monitoring.models import Warning
 from kaohe.org.models import Category, County, Unit, User
 from kaohe.reporting.models import ProgressReport
 from kaohe.schemes.models import Indicator, IndicatorPoints
+from kaohe.schemes.selectors import category_totals, coverage_list
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -53,6 +54,9 @@ def test_its_scheme_has_five_first_level_and_140_leaf_indicators_worth_1000_per_
     for category in Category.objects.filter(county__code="433125"):
         total = IndicatorPoints.objects.filter(category=category).aggregate(s=Sum("points"))["s"]
         assert total == Decimal("1000"), category.name
+    scheme = Indicator.objects.filter(county__code="433125").first().scheme  # type: ignore[union-attr]
+    assert all(t.balanced for t in category_totals(scheme=scheme))
+    assert [s.code for s in coverage_list(scheme=scheme)] == ["Z139", "Z140"]
 
 
 def test_it_fills_the_year_with_reports_and_warning_history_up_to_today(demo: None) -> None:
