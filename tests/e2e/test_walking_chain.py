@@ -67,7 +67,7 @@ def test_the_login_page_is_chinese_with_cjk_glyphs_rendered(
     heading = page.locator("h1").screenshot()
     # Glyphs were drawn: the heading holds dark ink, not blank boxes of background.
     image = Image.open(io.BytesIO(heading)).convert("L")
-    assert sum(1 for p in image.getdata() if p < 100) > 200
+    assert sum(1 for p in image.tobytes() if p < 100) > 200
     assert path.stat().st_size > 10_000
 
 
@@ -79,7 +79,7 @@ def test_the_chain_walks_from_report_to_colour_and_score(
     page.wait_for_url(f"{base}/reports/due/")
     assert "招商引资到位资金" in page.content()
     shot(page, "unit-due-zh")
-    page.click("text=填报")
+    page.get_by_role("link", name="填报", exact=True).first.click()
     page.fill("input[name=value]", "60")
     page.fill("textarea[name=note]", "三个项目已签约，资金陆续到位")
     shot(page, "unit-fill-zh")
