@@ -205,7 +205,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         by_kind.setdefault(p.kind, []).append(p)
 
     # Each unit works at its own pace, and each of its indicators around it: some lag.
-    pace_of_unit = {code: rng.uniform(0.82, 1.12) for code in units}
+    pace_of_unit = {code: rng.uniform(0.9, 1.1) for code in units}
     targets: list[Target] = []
     reports: list[ProgressReport] = []
     year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
@@ -224,7 +224,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
                     annual_target=Decimal(str(goal)),
                 )
             )
-            pace = pace_of_unit[u.code] * rng.uniform(0.9, 1.08)
+            pace = pace_of_unit[u.code] * rng.uniform(0.93, 1.07)
             ended = [p for p in by_kind[_KIND_OF_FREQUENCY[leaf.frequency]] if p.end < today]
             best = 0.0
             for n, period in enumerate(ended):

@@ -56,3 +56,11 @@ def test_the_login_page_is_chinese_by_default_and_english_when_chosen() -> None:
     page = client.get(reverse("org:login")).content.decode()
     assert "Log in to Kaohe" in page and 'lang="en"' in page
     translation.activate("zh-hans")
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches() -> None:
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    assert "登录考核系统" in client.get(reverse("org:login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert "Log in to Kaohe" in client.get(reverse("org:login")).content.decode()
