@@ -1,0 +1,79 @@
+"""`kaohe serve` serves Kaohe with gunicorn and starts the task worker beside it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _kaohe(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "kaohe.cli", *args], env=env, check=True, capture_output=True
+    )
+
+
+def test_it_serves_the_login_page_in_chinese_and_runs_the_worker(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL"))},
+        "KAOHE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "kaohe.settings",
+    }
+    _kaohe(["migrate", "-v", "0"], env)
+    _kaohe(["collectstatic", "--noinput", "-v", "0"], env)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kaohe.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        # Wait for the condition (the port accepts a connection), bounded at 30 s.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, "kaohe serve exited early"
+                assert time.monotonic() < deadline, "kaohe serve did not listen within 30 s"
+                time.sleep(0.2)  # poll interval, not synchronisation: the loop waits for the port
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as page:
+            body = page.read().decode()
+        assert "登录考核系统" in body
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/vendor/htmx/htmx.min.js", timeout=10
+        ) as js:
+            assert js.status == 200
+        # The worker runs too: its process is a child of the server.
+        children = subprocess.run(
+            ["ps", "-o", "args=", "--ppid", str(server.pid)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "db_worker" in children and "gunicorn" in children
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
