@@ -78,6 +78,7 @@ def battle_map(*, user: User, parent_code: str | None = None) -> BattleMap:
         parent = next((i for i in indicators if i.code == parent_code), None)
     # Column of each leaf: its first-level ancestor, or (drilled down) the leaf itself.
     column_of: dict[int, int] = {}
+    has_children = {i.parent_id for i in indicators if i.parent_id is not None}
     for ind in indicators:
         node = ind
         chain = [node.pk]
@@ -86,7 +87,7 @@ def battle_map(*, user: User, parent_code: str | None = None) -> BattleMap:
             chain.append(node.pk)
         if parent is None:
             column_of[ind.pk] = chain[-1]
-        elif parent.pk in chain and not any(i.parent_id == ind.pk for i in indicators):
+        elif parent.pk in chain and ind.pk not in has_children:
             column_of[ind.pk] = ind.pk
     if parent is None:
         columns = [i for i in indicators if i.parent_id is None]
