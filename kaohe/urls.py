@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("kaohe.org.urls")),
     path("reports/", include("kaohe.reporting.urls")),
     path("scheme/", include("kaohe.schemes.urls")),
+    path("scheme/designer/", include("kaohe.results.urls")),
     path("audit/", include("kaohe.audit.urls")),
 ]

@@ -46,6 +46,10 @@ ROUTES: dict[str, Route] = {
     "dashboard:cell": (lambda w: [w.town.pk, w.leaf.pk], "get", BUSINESS, 200),
     "schemes:current": (NO_ARGS, "get", BUSINESS, 200),
     "audit:log": (NO_ARGS, "get", frozenset({"auditadmin"}), 200),
+    "results:designer": (NO_ARGS, "get", frozenset({"office"}), 200),
+    "results:designer_indicator": (lambda w: [w.leaf.pk], "get", frozenset({"office"}), 200),
+    "results:designer_preview": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
+    "results:designer_whatif": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
 }
 
 

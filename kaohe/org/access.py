@@ -30,6 +30,7 @@ class Permission(StrEnum):
     REPORT_CONFIRM = "report.confirm"
     REPORT_VIEW = "report.view"
     SCHEME_VIEW = "scheme.view"
+    SCHEME_MANAGE = "scheme.manage"
     BATTLEMAP_VIEW = "battlemap.view"
     ACCOUNT_MANAGE = "account.manage"
     ROLE_ASSIGN = "role.assign"
@@ -47,6 +48,7 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.REPORT_CONFIRM: frozenset({Role.OFFICE}),
     Permission.REPORT_VIEW: _BUSINESS,
     Permission.SCHEME_VIEW: _BUSINESS,
+    Permission.SCHEME_MANAGE: frozenset({Role.OFFICE}),
     Permission.BATTLEMAP_VIEW: _BUSINESS,
     Permission.ACCOUNT_MANAGE: frozenset({Role.SYSADMIN}),
     Permission.ROLE_ASSIGN: frozenset({Role.SECADMIN}),

@@ -16,6 +16,7 @@ MENU = [
     ("reporting:confirm_queue", _("Confirm data"), Permission.REPORT_CONFIRM),
     ("dashboard:battlemap", _("Battle map"), Permission.BATTLEMAP_VIEW),
     ("schemes:current", _("Indicator system"), Permission.SCHEME_VIEW),
+    ("results:designer", _("Scheme designer"), Permission.SCHEME_MANAGE),
     ("org:accounts", _("Accounts"), Permission.ACCOUNT_LIST),
     ("audit:log", _("Audit log"), Permission.AUDIT_VIEW),
 ]
