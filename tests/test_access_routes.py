@@ -43,6 +43,7 @@ ROUTES: dict[str, Route] = {
     "reporting:confirm": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
     "reporting:detail": (lambda w: [w.report.pk], "get", BUSINESS, 200),
     "dashboard:battlemap": (NO_ARGS, "get", BUSINESS, 200),
+    "dashboard:peers": (NO_ARGS, "get", BUSINESS, 200),
     "dashboard:cell": (lambda w: [w.town.pk, w.leaf.pk], "get", BUSINESS, 200),
     "schemes:current": (NO_ARGS, "get", BUSINESS, 200),
     "audit:log": (NO_ARGS, "get", frozenset({"auditadmin"}), 200),

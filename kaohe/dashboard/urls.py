@@ -6,5 +6,6 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.battlemap, name="battlemap"),
+    path("peers/", views.peers, name="peers"),
     path("map/<int:unit_pk>/<int:indicator_pk>/", views.cell, name="cell"),
 ]

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kaohe.dashboard import selectors
+from kaohe.dashboard.peers import peer_table
 from kaohe.org.access import Permission, login_only, permission_required
 from kaohe.org.models import Role, User
 from kaohe.reporting.access import reports_visible
@@ -37,6 +38,13 @@ def battlemap(request: HttpRequest) -> HttpResponse:
     if parent and data.parent is None:
         raise Http404
     return render(request, "dashboard/battlemap.html", {"map": data})
+
+
+@permission_required(Permission.BATTLEMAP_VIEW)
+def peers(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    table = peer_table(user=user, period=request.GET.get("period"))
+    return render(request, "dashboard/peers.html", {"table": table})
 
 
 @permission_required(Permission.BATTLEMAP_VIEW)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.audit.services import audit_record
+from kaohe.dashboard.models import PeerMetric, PeerStat
 from kaohe.demo import data
 from kaohe.demo import indicators as tree
 from kaohe.monitoring.models import Warning
@@ -293,6 +294,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
             )
     Warning.objects.bulk_create(warnings, batch_size=2000)
 
+    _peer_stats(county)
     summary_accounts = _accounts(county, units, leaders, nodes, password)
     counts = {
         "units": len(units),
@@ -311,6 +313,33 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         after=counts,
     )
     return DemoSummary(county, summary_accounts, counts)
+
+
+def _peer_stats(county: County) -> None:
+    """The prefecture's statistics: Baojing's from the 2022 report, the peers' synthetic."""
+    metrics = {
+        m.code: PeerMetric.objects.create(
+            prefecture_code=county.prefecture_code,
+            code=m.code,
+            name=m.name,
+            name_en=m.name_en,
+            unit_of_measure=m.unit_of_measure,
+            higher_is_better=m.higher_is_better,
+            position=n,
+        )
+        for n, m in enumerate(data.PEER_METRICS)
+    }
+    counties = {c.code: c for c in County.objects.filter(prefecture_code=county.prefecture_code)}
+    PeerStat.objects.bulk_create(
+        PeerStat(
+            metric=metrics[s.metric_code],
+            county=counties[s.county_code],
+            period=data.PEER_PERIOD,
+            value=Decimal(str(s.value)),
+            synthetic=s.synthetic,
+        )
+        for s in data.PEER_STATS
+    )
 
 
 def _accounts(

@@ -15,6 +15,7 @@ MENU = [
     ("reporting:queue", _("Review queue"), Permission.REPORT_REVIEW),
     ("reporting:confirm_queue", _("Confirm data"), Permission.REPORT_CONFIRM),
     ("dashboard:battlemap", _("Battle map"), Permission.BATTLEMAP_VIEW),
+    ("dashboard:peers", _("Peer ranking"), Permission.BATTLEMAP_VIEW),
     ("schemes:current", _("Indicator system"), Permission.SCHEME_VIEW),
     ("results:designer", _("Scheme designer"), Permission.SCHEME_MANAGE),
     ("org:accounts", _("Accounts"), Permission.ACCOUNT_LIST),

@@ -121,3 +121,17 @@ def test_the_battle_map_needs_as_many_queries_for_44_units_as_for_two(demo: None
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 12
+
+
+def test_peer_ranking_puts_baojing_first_where_the_report_says(demo: None) -> None:
+    from kaohe.dashboard.peers import peer_table
+
+    office = User.objects.get(username="office")
+    table = peer_table(user=office)
+    assert table.period == "2022Q3" and len(table.counties) == 8
+    for metric in ("fixed_asset_investment", "deposits", "loans", "disposable_income"):
+        assert table.own_ranks[metric] == 1, metric
+    client = Client()
+    client.force_login(office)
+    page = client.get(reverse("dashboard:peers")).content.decode()
+    assert "14.7" in page and "吉首市" in page and "虚构" in page
