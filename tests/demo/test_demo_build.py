@@ -134,4 +134,4 @@ def test_peer_ranking_puts_baojing_first_where_the_report_says(demo: None) -> No
     client = Client()
     client.force_login(office)
     page = client.get(reverse("dashboard:peers")).content.decode()
-    assert "14.7" in page and "吉首市" in page and "虚构" in page
+    assert "14.7" in page and "17.0" in page and "吉首市" in page and "虚构" in page
