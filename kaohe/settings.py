@@ -177,6 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 KAOHE_LOCKOUT_ATTEMPTS = env_int("KAOHE_LOCKOUT_ATTEMPTS", 5)
 KAOHE_LOCKOUT_MINUTES = env_int("KAOHE_LOCKOUT_MINUTES", 30)
+# Largest evidence file accepted, in MB (checked while reading, before anything is stored).
+KAOHE_EVIDENCE_MAX_MB = env_int("KAOHE_EVIDENCE_MAX_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Sessions: an idle timeout (30 minutes by default) by renewing the cookie on every request.
 SESSION_COOKIE_AGE = env_int("KAOHE_SESSION_IDLE_MINUTES", 30) * 60

@@ -42,6 +42,7 @@ ROUTES: dict[str, Route] = {
     "reporting:confirm_queue": (NO_ARGS, "get", frozenset({"office"}), 200),
     "reporting:confirm": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
     "reporting:detail": (lambda w: [w.report.pk], "get", BUSINESS, 200),
+    "reporting:evidence": (lambda w: [w.evidence.pk], "get", BUSINESS, 200),
     "dashboard:battlemap": (NO_ARGS, "get", BUSINESS, 200),
     "dashboard:peers": (NO_ARGS, "get", BUSINESS, 200),
     "dashboard:cell": (lambda w: [w.town.pk, w.leaf.pk], "get", BUSINESS, 200),
@@ -75,11 +76,19 @@ def test_every_route_is_in_the_table() -> None:
 
 @pytest.fixture
 def walked(world: World) -> World:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from kaohe.reporting.services import report_submit
 
     world.report = report_submit(  # type: ignore[attr-defined]
-        user=world.user("unit"), target=world.target, period=world.months[9], value="500", note=""
+        user=world.user("unit"),
+        target=world.target,
+        period=world.months[9],
+        value="500",
+        note="",
+        files=[SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
+    world.evidence = world.report.evidence.get()  # type: ignore[attr-defined]
     return world
 
 

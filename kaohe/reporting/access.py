@@ -7,7 +7,7 @@ from django.http import Http404
 
 from kaohe.org.access import Permission, county_id_of, require, scope_of, unit_id_of
 from kaohe.org.models import Scope, User
-from kaohe.reporting.models import Period, ProgressReport, Target
+from kaohe.reporting.models import Evidence, Period, ProgressReport, Target
 
 
 def reports_visible(user: User) -> QuerySet[ProgressReport]:
@@ -47,4 +47,14 @@ def period_get(user: User, pk: int) -> Period:
     try:
         return Period.objects.select_related("scheme").get(pk=pk, county_id=county_id_of(user))
     except Period.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def evidence_get(user: User, pk: int) -> Evidence:
+    """An evidence file of a report the user may see; 404 for any other."""
+    try:
+        return Evidence.objects.select_related("report").get(
+            pk=pk, report__in=reports_visible(user)
+        )
+    except Evidence.DoesNotExist as exc:
         raise Http404 from exc

@@ -114,3 +114,27 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator_id}/{self.period_id}: {self.status}"
+
+
+class Evidence(models.Model):
+    """A file attached to a report (佐证材料): type checked on content, SHA-256 recorded."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["report", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

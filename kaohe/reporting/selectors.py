@@ -85,6 +85,7 @@ def review_queue(*, user: User) -> QuerySet[ProgressReport]:
         reports_visible(user)
         .filter(status=ReportStatus.SUBMITTED)
         .select_related("unit", "indicator", "period")
+        .prefetch_related("evidence")
         .order_by("submitted_at")
     )
 

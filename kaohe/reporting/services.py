@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +25,15 @@ from kaohe.audit.services import audit_record, snapshot
 from kaohe.org.access import Permission, require
 from kaohe.org.models import User
 from kaohe.reporting.events import report_approved
-from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
+from kaohe.reporting.evidence import CheckedFile, evidence_check
+from kaohe.reporting.models import (
+    Evidence,
+    Period,
+    PeriodKind,
+    ProgressReport,
+    ReportStatus,
+    Target,
+)
 from kaohe.reporting.workflow import EDITABLE, allowed
 from kaohe.schemes.models import Scheme
 
@@ -85,15 +96,19 @@ def report_submit(
     value: Any,
     note: str,
     version: int | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> ProgressReport:
-    """A unit submits its value and note for one indicator and period (新建或修改后提交).
+    """A unit submits its value, note and evidence for one indicator and period (填报).
 
     Creates the report on first submission; a returned report may be corrected and submitted
-    again. A submission after the period's deadline is accepted and flagged late.
+    again. A submission after the period's deadline is accepted and flagged late. Every file is
+    checked (type on content, size) before anything is written: one bad file refuses the whole
+    submission.
     """
     require(user, Permission.REPORT_FILL)
     if target.unit_id != user.unit_id or target.county_id != user.county_id:
         raise PermissionDenied
+    checked = _check_files(files)
     if period.scheme_id != target.scheme_id:
         raise ValidationError(_("The period belongs to another scheme."))
     parsed = _parse_value(value)
@@ -143,7 +158,53 @@ def report_submit(
             ]
         )
     _audit(user, "report.submit", report, before)
+    for upload, check in zip(files, checked, strict=True):
+        _evidence_save(user, report, upload, check)
     return report
+
+
+MAX_FILES = 10
+
+
+def _check_files(files: Sequence[UploadedFile]) -> list[CheckedFile]:
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": _("Attach at most %(n)d files.") % {"n": MAX_FILES}})
+    checked = []
+    for upload in files:
+        try:
+            checked.append(evidence_check(upload))
+        except ValidationError as exc:
+            name = (upload.name or "")[:100]
+            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    return checked
+
+
+def _evidence_save(
+    user: User, report: ProgressReport, upload: UploadedFile, check: CheckedFile
+) -> Evidence:
+    # Stored under its hash and the extension of its real type: the uploader's file name is
+    # kept only for display, never used as a path.
+    upload.seek(0)
+    evidence = Evidence(
+        county_id=report.county_id,
+        report=report,
+        original_name=(upload.name or "evidence")[-200:],
+        content_type=check.content_type,
+        size=check.size,
+        sha256=check.sha256,
+        uploaded_by=user,
+    )
+    evidence.file.save(f"{check.sha256}{check.extension}", ContentFile(upload.read()), save=False)
+    evidence.save()
+    audit_record(
+        actor=user,
+        action="evidence.attach",
+        county_code=report.unit.county.code,
+        object_type="progress_report",
+        object_id=report.pk,
+        after={"file": evidence.original_name, "sha256": check.sha256, "size": check.size},
+    )
+    return evidence
 
 
 def _assessor_may_review(user: User, report: ProgressReport) -> None:

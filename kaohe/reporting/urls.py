@@ -11,4 +11,5 @@ urlpatterns = [
     path("confirm/", views.confirm_queue, name="confirm_queue"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

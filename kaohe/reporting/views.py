@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
                 version=form.cleaned_data["version"],
+                files=request.FILES.getlist("files"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -58,7 +60,14 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
     return render(
         request,
         "reporting/fill.html",
-        {"form": form, "target": target, "period": period, "report": report, "previous": previous},
+        {
+            "form": form,
+            "target": target,
+            "period": period,
+            "report": report,
+            "previous": previous,
+            "max_mb": settings.KAOHE_EVIDENCE_MAX_MB,
+        },
     )
 
 
@@ -121,3 +130,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     report = access.report_get(user, pk)
     return render(request, "reporting/detail.html", {"report": report})
+
+
+@permission_required(Permission.REPORT_VIEW)
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an evidence file to someone who may see its report, as a download."""
+    user: User = request.user  # type: ignore[assignment]
+    item = access.evidence_get(user, pk)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
