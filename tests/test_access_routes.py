@@ -37,6 +37,7 @@ ROUTES: dict[str, Route] = {
     "org:account_role": (lambda w: [w.user("leader").pk], "get", frozenset({"secadmin"}), 200),
     "reporting:due": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "reporting:fill": (lambda w: [w.target.pk, w.months[10].pk], "get", frozenset({"unit"}), 200),
+    "reporting:check": (lambda w: [w.target.pk, w.months[10].pk], "post", frozenset({"unit"}), 200),
     "reporting:queue": (NO_ARGS, "get", frozenset({"assessor"}), 200),
     "reporting:review": (lambda w: [w.report.pk], "post", frozenset({"assessor"}), 302),
     "reporting:confirm_queue": (NO_ARGS, "get", frozenset({"office"}), 200),

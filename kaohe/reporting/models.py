@@ -88,6 +88,8 @@ class ProgressReport(models.Model):
     )
     review_note = models.TextField(_("review note"), blank=True)
     is_late = models.BooleanField(_("late"), default=False)
+    # Data-quality flags raised at submission (kaohe.scoring.quality), shown to the reviewer.
+    flags = models.JSONField(_("data-quality flags"), default=list, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -34,10 +34,11 @@ from kaohe.reporting.models import (
     ReportStatus,
     Target,
 )
+from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import EDITABLE, allowed
 from kaohe.schemes.models import Scheme
 
-_FIELDS = ["value", "note", "status", "review_note", "is_late", "version"]
+_FIELDS = ["value", "note", "status", "review_note", "is_late", "flags", "version"]
 MAX_ABS_VALUE = Decimal("1e11")
 
 
@@ -45,7 +46,7 @@ class StaleVersion(ValidationError):
     """The report changed since the form was opened."""
 
 
-def _parse_value(raw: Any) -> Decimal:
+def parse_value(raw: Any) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
     except (InvalidOperation, ValueError) as exc:
@@ -111,7 +112,7 @@ def report_submit(
     checked = _check_files(files)
     if period.scheme_id != target.scheme_id:
         raise ValidationError(_("The period belongs to another scheme."))
-    parsed = _parse_value(value)
+    parsed = parse_value(value)
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": _("The note is longer than 2000 characters.")})
@@ -140,6 +141,7 @@ def report_submit(
     report.note = note
     report.status = ReportStatus.SUBMITTED
     report.is_late = timezone.localdate(now) > period.due
+    report.flags = [f.as_dict() for f in quality_flags(target=target, period=period, value=parsed)]
     report.submitted_at = now
     report.submitted_by = user
     if existing is None:
@@ -152,6 +154,7 @@ def report_submit(
                 "note",
                 "status",
                 "is_late",
+                "flags",
                 "submitted_at",
                 "submitted_by",
                 "version",

@@ -6,6 +6,7 @@ app_name = "reporting"
 urlpatterns = [
     path("due/", views.due, name="due"),
     path("fill/<int:target_pk>/<int:period_pk>/", views.fill, name="fill"),
+    path("fill/<int:target_pk>/<int:period_pk>/check/", views.check, name="check"),
     path("queue/", views.queue, name="queue"),
     path("<int:pk>/review/", views.review, name="review"),
     path("confirm/", views.confirm_queue, name="confirm_queue"),

@@ -17,6 +17,7 @@ from kaohe.org.models import User
 from kaohe.reporting import access, selectors, services
 from kaohe.reporting.forms import ConfirmForm, ReportForm, ReviewForm
 from kaohe.reporting.models import ProgressReport
+from kaohe.reporting.quality import quality_flags
 
 
 @permission_required(Permission.REPORT_FILL)
@@ -143,3 +144,18 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
         filename=item.original_name,
         content_type=item.content_type,
     )
+
+
+@require_POST
+@permission_required(Permission.REPORT_FILL)
+def check(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
+    """The flags a value would raise, shown to the unit as it types, before it submits."""
+    user: User = request.user  # type: ignore[assignment]
+    target = access.target_get_for_fill(user, target_pk)
+    period = access.period_get(user, period_pk)
+    try:
+        value = services.parse_value(request.POST.get("value", ""))
+    except ValidationError:
+        return render(request, "reporting/flags.html", {"flags": []})
+    flags = quality_flags(target=target, period=period, value=value)
+    return render(request, "reporting/flags.html", {"flags": [f.as_dict() for f in flags]})
