@@ -42,6 +42,7 @@ ROUTES: dict[str, Route] = {
     "reporting:review": (lambda w: [w.report.pk], "post", frozenset({"assessor"}), 302),
     "reporting:confirm_queue": (NO_ARGS, "get", frozenset({"office"}), 200),
     "reporting:confirm": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
+    "reporting:reopen": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
     "reporting:detail": (lambda w: [w.report.pk], "get", BUSINESS, 200),
     "reporting:evidence": (lambda w: [w.evidence.pk], "get", BUSINESS, 200),
     "dashboard:battlemap": (NO_ARGS, "get", BUSINESS, 200),

@@ -28,3 +28,8 @@ class ReviewForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput)

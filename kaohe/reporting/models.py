@@ -54,6 +54,9 @@ class Period(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     due = models.DateField(_("submission deadline"))
+    # After the review deadline the period locks: a unit changes nothing unless the office
+    # reopens its report, with a reason (issue 4, "past-deadline periods lock").
+    review_due = models.DateField(_("review deadline"), null=True)
 
     class Meta:
         verbose_name = _("period")
@@ -140,3 +143,24 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Reopening(models.Model):
+    """The office reopening a locked or confirmed report for correction, with its reason."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.TextField(_("reason"))
+    previous_status = models.CharField(_("status before"), max_length=16)
+    reopened_at = models.DateTimeField(_("reopened"), auto_now_add=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Open until the unit submits again.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reopening")
+        ordering = ["report", "reopened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.reopened_at:%Y-%m-%d}"

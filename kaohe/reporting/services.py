@@ -31,11 +31,12 @@ from kaohe.reporting.models import (
     Period,
     PeriodKind,
     ProgressReport,
+    Reopening,
     ReportStatus,
     Target,
 )
 from kaohe.reporting.quality import quality_flags
-from kaohe.reporting.workflow import EDITABLE, allowed
+from kaohe.reporting.workflow import EDITABLE, REOPENABLE, allowed
 from kaohe.schemes.models import Scheme
 
 _FIELDS = ["value", "note", "status", "review_note", "is_late", "flags", "version"]
@@ -137,6 +138,15 @@ def report_submit(
         before = snapshot(report, _FIELDS)
     _transition(report, user, ReportStatus.SUBMITTED)
     now = timezone.now()
+    reopening = _open_reopening(report) if report.pk else None
+    if period.review_due and timezone.localdate(now) > period.review_due and reopening is None:
+        raise ValidationError(
+            _(
+                "This period closed on %(date)s. Ask the performance office to reopen your "
+                "report if it must change."
+            )
+            % {"date": period.review_due.isoformat()}
+        )
     report.value = parsed
     report.note = note
     report.status = ReportStatus.SUBMITTED
@@ -161,8 +171,59 @@ def report_submit(
             ]
         )
     _audit(user, "report.submit", report, before)
+    if reopening is not None:
+        reopening.closed_at = now
+        reopening.save(update_fields=["closed_at"])
     for upload, check in zip(files, checked, strict=True):
         _evidence_save(user, report, upload, check)
+    return report
+
+
+def _open_reopening(report: ProgressReport) -> Reopening | None:
+    return report.reopenings.filter(closed_at__isnull=True).first()
+
+
+@transaction.atomic
+def report_reopen(
+    *, user: User, report: ProgressReport, version: int, reason: str
+) -> ProgressReport:
+    """The performance office reopens a report for correction, with a reason the report shows.
+
+    Approved or confirmed data goes back to the unit as returned; a returned report past the
+    period's lock is unlocked. The reopening stays open until the unit submits again.
+    """
+    require(user, Permission.REPORT_CONFIRM)
+    if report.county_id != user.county_id:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the report is reopened.")})
+    report = _lock(report, version)
+    if report.status not in REOPENABLE:
+        raise ValidationError(
+            _("A report that is %(status)s cannot be reopened.")
+            % {"status": report.get_status_display()}
+        )
+    if _open_reopening(report) is not None:
+        raise ValidationError(_("This report is already open for correction."))
+    before = snapshot(report, _FIELDS)
+    reopening = Reopening.objects.create(
+        report=report, reason=reason.strip(), previous_status=report.status, reopened_by=user
+    )
+    if report.status != ReportStatus.RETURNED:
+        _transition(report, user, ReportStatus.RETURNED)
+        report.status = ReportStatus.RETURNED
+    report.review_note = reason.strip()
+    report.version += 1
+    report.save(update_fields=["status", "review_note", "version"])
+    audit_record(
+        actor=user,
+        action="report.reopen",
+        county_code=report.unit.county.code,
+        object_type="progress_report",
+        object_id=report.pk,
+        before=before,
+        after={**snapshot(report, _FIELDS), "reason": reopening.reason},
+    )
     return report
 
 
@@ -275,8 +336,11 @@ def report_confirm(*, user: User, report: ProgressReport, version: int) -> Progr
     return report
 
 
-# Days after a period's end by which its report is due (a scheme setting later; these are the
-# reference county's practice: monthly by the 5th, quarterly by the 10th).
+# Days between the submission deadline and the review deadline, after which the period locks.
+REVIEW_DAYS = 10
+
+# Days after a period's end by which its report is due: Kaohe's defaults (monthly by the 5th,
+# quarterly by the 10th) until the scheme's calendar carries its own (issue 4).
 DUE_AFTER_DAYS = {
     PeriodKind.MONTH: 5,
     PeriodKind.QUARTER: 10,
@@ -308,6 +372,7 @@ def periods_of_year(*, scheme: Scheme) -> list[Period]:
                 start=dt.date(year, first, 1),
                 end=end,
                 due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind]),
+                review_due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind] + REVIEW_DAYS),
             )
         )
     return periods

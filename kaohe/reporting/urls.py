@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("confirm/", views.confirm_queue, name="confirm_queue"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/", views.detail, name="detail"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

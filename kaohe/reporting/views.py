@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.org.access import Permission, permission_required
+from kaohe.org.access import Permission, has_perm, permission_required
 from kaohe.org.forms import add_service_errors
 from kaohe.org.models import User
 from kaohe.reporting import access, selectors, services
-from kaohe.reporting.forms import ConfirmForm, ReportForm, ReviewForm
+from kaohe.reporting.forms import ConfirmForm, ReopenForm, ReportForm, ReviewForm
 from kaohe.reporting.models import ProgressReport
 from kaohe.reporting.quality import quality_flags
+from kaohe.reporting.workflow import REOPENABLE
 
 
 @permission_required(Permission.REPORT_FILL)
@@ -130,7 +131,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     report = access.report_get(user, pk)
-    return render(request, "reporting/detail.html", {"report": report})
+    return render(
+        request,
+        "reporting/detail.html",
+        {
+            "report": report,
+            "reopenings": report.reopenings.select_related("reopened_by"),
+            "can_reopen": has_perm(user, Permission.REPORT_CONFIRM) and report.status in REOPENABLE,
+        },
+    )
 
 
 @permission_required(Permission.REPORT_VIEW)
@@ -159,3 +168,26 @@ def check(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
         return render(request, "reporting/flags.html", {"flags": []})
     flags = quality_flags(target=target, period=period, value=value)
     return render(request, "reporting/flags.html", {"flags": [f.as_dict() for f in flags]})
+
+
+@require_POST
+@permission_required(Permission.REPORT_CONFIRM)
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office reopens a report for correction, with a reason."""
+    user: User = request.user  # type: ignore[assignment]
+    report = access.report_get(user, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_reopen(
+                user=user,
+                report=report,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Reopened: the unit can correct and submit it again."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Say why the report is reopened."))
+    return redirect("reporting:detail", pk=report.pk)
