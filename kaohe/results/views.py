@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from kaohe.org.access import Permission, county_id_of, permission_required
 from kaohe.org.models import Category, User
-from kaohe.results.forms import MethodForm
+from kaohe.results.forms import MethodForm, parameters_text
 from kaohe.results.whatif import Override, category_standings
 from kaohe.schemes.access import indicator_get, scheme_current
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 from kaohe.schemes.selectors import category_totals, indicator_tree
-from kaohe.scoring.methods import completion_ratio
+from kaohe.scoring.registry import score_method
 
 
 def _category(user: User, scheme: Scheme, code: str | None) -> Category:
@@ -62,9 +62,7 @@ def _form_for(indicator: Indicator, category: Category, data: object = None) -> 
     points = IndicatorPoints.objects.filter(indicator=indicator, category=category).first()
     initial = {
         "kind": method.get("kind", "completion_ratio"),
-        "cap": method.get("cap", 1.0),
-        "floor": method.get("floor", 0.0),
-        "all_or_nothing": method.get("all_or_nothing", False),
+        "parameters": parameters_text(method),
         "points": float(points.points) if points else 0.0,
         "sample_value": 85,
         "sample_target": 100,
@@ -99,17 +97,19 @@ def designer_preview(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         target = d.get("sample_target")
         if target is not None and target >= 0:
-            batch = completion_ratio(
-                np.array([d["sample_value"]]),
-                np.array([target]),
-                d["points"],
-                cap=d["cap"],
-                floor=d["floor"],
-                all_or_nothing=d["all_or_nothing"],
-                higher_is_better=indicator.higher_is_better,
-                places=scheme.score_places,
-            )
-            explanation = batch.explanations[0]
+            try:
+                batch = score_method(
+                    form.method(),
+                    np.array([d["sample_value"]]),
+                    np.array([target]),
+                    d["points"],
+                    higher_is_better=indicator.higher_is_better,
+                    places=scheme.score_places,
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                explanation = batch.explanations[0]
     return render(
         request,
         "results/designer_preview.html",

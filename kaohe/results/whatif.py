@@ -17,7 +17,7 @@ import numpy.typing as npt
 from kaohe.org.models import Category, Unit
 from kaohe.reporting.models import ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
-from kaohe.scoring.methods import completion_ratio
+from kaohe.scoring.registry import score_method
 from kaohe.scoring.standings import competition_ranks
 
 APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
@@ -56,16 +56,11 @@ def method_scores(
     places: int,
 ) -> npt.NDArray[np.float64]:
     """Scores of one leaf for the units that have a target (raises ValueError on bad params)."""
-    kind = method.get("kind", "completion_ratio")
-    if kind != "completion_ratio":
-        raise ValueError(f"unknown scoring method {kind!r}")
-    batch = completion_ratio(
+    batch = score_method(
+        {"kind": "completion_ratio", **method},
         values,
         targets,
         points,
-        cap=float(method.get("cap", 1.0)),
-        floor=float(method.get("floor", 0.0)),
-        all_or_nothing=bool(method.get("all_or_nothing", False)),
         higher_is_better=higher_is_better,
         places=places,
     )

@@ -13,7 +13,7 @@ from kaohe.results.whatif import Override, category_standings
 from kaohe.schemes.models import Indicator, IndicatorPoints
 from tests.factories import UserFactory, World
 
-FORM = {"kind": "completion_ratio", "cap": "1.0", "floor": "0", "points": "10"}
+FORM = {"kind": "completion_ratio", "parameters": "cap=1.0; floor=0", "points": "10"}
 
 
 def _office(world: World) -> Client:
@@ -33,10 +33,25 @@ def test_the_preview_explains_the_sample_score(world: World) -> None:
 def test_the_preview_flags_a_bad_parameter_as_it_is_typed(world: World) -> None:
     url = reverse("results:designer_preview", args=[world.leaf.pk])
     page = _office(world).post(
-        url, {**FORM, "cap": "-1", "sample_value": "85", "sample_target": "100"}
+        url, {**FORM, "parameters": "cap=-1", "sample_value": "85", "sample_target": "100"}
     )
     assert page.context["explanation"] is None
-    assert "cap" in page.context["form"].errors
+    assert "cap must be at least" in str(page.context["form"].errors["parameters"])
+    page = _office(world).post(url, {**FORM, "parameters": "cap", "sample_value": "85"})
+    assert "parameters" in page.context["form"].errors
+
+
+def test_the_preview_works_for_every_method_the_registry_knows(world: World) -> None:
+    url = reverse("results:designer_preview", args=[world.leaf.pk])
+    form = {
+        "kind": "efficacy_coefficient",
+        "parameters": "satisfactory=12; not_allowed=6",
+        "points": "100",
+        "sample_value": "5.81",
+        "sample_target": "1",
+    }
+    page = _office(world).post(url, form)
+    assert page.context["explanation"].result == Decimal("58.73")
 
 
 def _second_leaf_with_data(world: World) -> Indicator:
