@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from kaohe.org.access import Permission, county_id_of, permission_required
 from kaohe.org.models import Category, User
-from kaohe.results.forms import MethodForm, parameters_text
+from kaohe.results.forms import MethodForm
 from kaohe.results.whatif import Override, category_standings
 from kaohe.schemes.access import indicator_get, scheme_current
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 from kaohe.schemes.selectors import category_totals, indicator_tree
-from kaohe.scoring.registry import score_method
+from kaohe.scoring.registry import parameters_text, score_method
 
 
 def _category(user: User, scheme: Scheme, code: str | None) -> Category:

@@ -250,3 +250,54 @@ def score_method(
     x = np.asarray(values, dtype=np.float64)
     t = np.asarray(targets, dtype=np.float64)
     return spec.score(method, x, t, points, higher_is_better, places)
+
+
+def parameters_text(method: Mapping[str, Any]) -> str:
+    """A method's parameters as people type them: ``cap=1.2; standards=16,12,8,4,1``."""
+    parts = []
+    for name, value in method.items():
+        if name == "kind":
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, list | tuple):
+            text = ",".join(_plain(v) for v in value)
+        else:
+            text = _plain(value)
+        parts.append(f"{name}={text}")
+    return "; ".join(parts)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse_value(text: str) -> Any:
+    text = text.strip()
+    if text.lower() in {"true", "false"}:
+        return text.lower() == "true"
+    if "," in text:
+        return [float(v) for v in text.split(",") if v.strip()]
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def parse_parameters(text: str) -> tuple[dict[str, Any], bool]:
+    """Parameters typed as ``name=value; ...`` (lists with commas, true/false), and whether the
+    text was malformed (a part without ``=``, or a list with a non-number)."""
+    params: dict[str, Any] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip():
+            return params, True
+        try:
+            params[name.strip()] = _parse_value(value)
+        except ValueError:
+            return params, True
+    return params, False
