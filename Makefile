@@ -85,6 +85,7 @@ test-e2e: install messages system-deps-test
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scoring_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules data .mypy_cache .ruff_cache

@@ -70,3 +70,24 @@ def round_array(values: npt.ArrayLike, places: int) -> list[Decimal]:
     check_places(places)
     array = np.asarray(values, dtype=np.float64).ravel()
     return [round_half_up(float(v), places) for v in array]
+
+
+def round_half_up_array(values: npt.ArrayLike, places: int) -> npt.NDArray[np.float64]:
+    """Vectorised half-up rounding that agrees with ``round_half_up`` for scores.
+
+    The scaled value is first rounded to 6 decimals, which removes binary noise such as
+    2.675 * 100 = 267.49999999999997 (as reading 15 significant digits does in the Decimal path),
+    then half-up is ``floor(|x| + 0.5)`` with the sign restored. Exact for magnitudes below 1e8
+    after scaling (scores, points and values as schemes use them); larger magnitudes fall back to
+    the Decimal path element by element.
+    """
+    check_places(places)
+    x = np.asarray(values, dtype=np.float64)
+    scale = 10.0**places
+    scaled = np.round(x * scale, 6)
+    out = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
+    out = np.where(out == 0, 0.0, out)  # never "-0"
+    big = np.abs(scaled) >= 1e8
+    if np.any(big):
+        out[big] = [float(round_half_up(float(v), places)) for v in x[big]]
+    return out
