@@ -301,3 +301,19 @@ def test_a_second_import_for_the_same_year_is_refused(world: World) -> None:
     with pytest.raises(SchemeFileError) as err:
         scheme_import(spec=spec, county=world.county)
     assert [p.code for p in err.value.problems] == ["exists"]
+
+
+@pytest.mark.parametrize(("why", "change", "expected"), JSON_CASES, ids=[c[0] for c in JSON_CASES])
+def test_importing_a_malformed_file_leaves_the_database_unchanged(
+    world: World, tmp_path: Path, why: str, change: Any, expected: tuple[str, str]
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "bad.json"
+    path.write_bytes(_mutated(change))
+    before = _counts()
+    with pytest.raises(CommandError):
+        call_command(
+            "scheme", "import", str(path), "--county", world.county.code, stdout=io.StringIO()
+        )
+    assert _counts() == before
