@@ -11,6 +11,7 @@ from kaohe.org.access import Permission, county_id_of, require, unit_id_of
 from kaohe.org.models import User
 from kaohe.reporting.access import reports_visible
 from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
+from kaohe.reporting.workflow import EDITABLE
 from kaohe.schemes.models import Frequency
 
 # Which period kind an indicator of each frequency reports in.
@@ -28,6 +29,15 @@ class DueItem:
     target: Target
     period: Period
     report: ProgressReport | None
+    previous: ProgressReport | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.report is None or self.report.status in EDITABLE
+
+    @property
+    def key(self) -> str:
+        return f"{self.target.pk}-{self.period.pk}"
 
     @property
     def overdue(self) -> bool:
@@ -50,9 +60,10 @@ def current_periods(*, county_id: int, today: date) -> dict[str, Period]:
 
 
 def due_list(*, user: User, today: date) -> list[DueItem]:
-    """What the user's unit must report in the current periods, with any report already made.
+    """What the user's unit must report in the current periods, with any report already made
+    and the last approved value before it (to pre-fill the grid).
 
-    Three queries whatever the number of indicators.
+    Four queries whatever the number of indicators.
     """
     require(user, Permission.REPORT_FILL)
     periods = current_periods(county_id=county_id_of(user), today=today)
@@ -69,12 +80,28 @@ def due_list(*, user: User, today: date) -> list[DueItem]:
             unit_id=unit_id_of(user), period__in=[p.pk for p in periods.values()]
         )
     }
+    earliest = min((p.start for p in periods.values()), default=today)
+    previous: dict[int, ProgressReport] = {}
+    for r in (
+        ProgressReport.objects.filter(
+            unit_id=unit_id_of(user),
+            status__in=[ReportStatus.APPROVED, ReportStatus.CONFIRMED],
+            period__end__lt=today,
+            period__start__gte=date(earliest.year, 1, 1),
+        )
+        .select_related("period")
+        .order_by("period__end")
+    ):
+        previous[r.indicator_id] = r  # the latest period wins
     items = []
     for target in targets:
         period = periods.get(PERIOD_OF_FREQUENCY[Frequency(target.indicator.frequency)])
         if period is None:
             continue
-        items.append(DueItem(target, period, reports.get((target.indicator_id, period.pk))))
+        prior = previous.get(target.indicator_id)
+        if prior is not None and prior.period_id == period.pk:
+            prior = None
+        items.append(DueItem(target, period, reports.get((target.indicator_id, period.pk)), prior))
     return items
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -177,6 +178,45 @@ def report_submit(
     for upload, check in zip(files, checked, strict=True):
         _evidence_save(user, report, upload, check)
     return report
+
+
+@dataclass(frozen=True)
+class GridRow:
+    target: Target
+    period: Period
+    value: str
+    note: str
+    version: int | None
+
+
+@transaction.atomic
+def reports_submit_grid(*, user: User, rows: Sequence[GridRow]) -> list[ProgressReport]:
+    """A unit's whole period at once, from the grid: every row is submitted or none is.
+
+    Each row goes through report_submit (access, validation, lock, flags, audit). A problem in
+    any row raises a ValidationError keyed by the row (``target-period``) and rolls back all.
+    """
+    errors: dict[str, list[str]] = {}
+    saved = []
+    for row in rows:
+        key = f"{row.target.pk}-{row.period.pk}"
+        try:
+            with transaction.atomic():
+                saved.append(
+                    report_submit(
+                        user=user,
+                        target=row.target,
+                        period=row.period,
+                        value=row.value,
+                        note=row.note,
+                        version=row.version,
+                    )
+                )
+        except ValidationError as exc:
+            errors[key] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return saved
 
 
 def _open_reopening(report: ProgressReport) -> Reopening | None:

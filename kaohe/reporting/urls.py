@@ -5,6 +5,7 @@ from kaohe.reporting import views
 app_name = "reporting"
 urlpatterns = [
     path("due/", views.due, name="due"),
+    path("grid/", views.grid, name="grid"),
     path("fill/<int:target_pk>/<int:period_pk>/", views.fill, name="fill"),
     path("fill/<int:target_pk>/<int:period_pk>/check/", views.check, name="check"),
     path("queue/", views.queue, name="queue"),

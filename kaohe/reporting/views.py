@@ -191,3 +191,53 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Say why the report is reopened."))
     return redirect("reporting:detail", pk=report.pk)
+
+
+@permission_required(Permission.REPORT_FILL)
+def grid(request: HttpRequest) -> HttpResponse:
+    """The unit's whole period on one keyboard-friendly grid, pre-filled from the last period."""
+    user: User = request.user  # type: ignore[assignment]
+    items = selectors.due_list(user=user, today=timezone.localdate())
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        rows = []
+        for item in items:
+            if not item.editable:
+                continue
+            value = request.POST.get(f"value-{item.key}", "").strip()
+            posted[f"value-{item.key}"] = value
+            posted[f"note-{item.key}"] = request.POST.get(f"note-{item.key}", "")
+            if not value:
+                continue  # rows left empty are not submitted
+            version = request.POST.get(f"version-{item.key}") or None
+            rows.append(
+                services.GridRow(
+                    item.target,
+                    item.period,
+                    value,
+                    posted[f"note-{item.key}"],
+                    int(version) if version and version.isdigit() else None,
+                )
+            )
+        try:
+            saved = services.reports_submit_grid(user=user, rows=rows)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            messages.error(request, _("Nothing was submitted: correct the marked rows."))
+        else:
+            messages.success(
+                request,
+                _("%(n)d reports submitted to the assessing departments.") % {"n": len(saved)},
+            )
+            return redirect("reporting:grid")
+    rows_view = [
+        (
+            item,
+            posted.get(f"value-{item.key}", ""),
+            posted.get(f"note-{item.key}", ""),
+            errors.get(item.key, []),
+        )
+        for item in items
+    ]
+    return render(request, "reporting/grid.html", {"rows": rows_view, "unit": user.unit})
