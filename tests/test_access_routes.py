@@ -42,6 +42,7 @@ ROUTES: dict[str, Route] = {
     "reporting:queue": (NO_ARGS, "get", frozenset({"assessor"}), 200),
     "reporting:review": (lambda w: [w.report.pk], "post", frozenset({"assessor"}), 302),
     "reporting:confirm_queue": (NO_ARGS, "get", frozenset({"office"}), 200),
+    "reporting:completeness": (NO_ARGS, "get", frozenset({"office"}), 200),
     "reporting:confirm": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
     "reporting:reopen": (lambda w: [w.report.pk], "post", frozenset({"office"}), 302),
     "reporting:detail": (lambda w: [w.report.pk], "get", BUSINESS, 200),

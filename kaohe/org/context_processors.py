@@ -14,6 +14,7 @@ MENU = [
     ("reporting:due", _("My reports"), Permission.REPORT_FILL),
     ("reporting:queue", _("Review queue"), Permission.REPORT_REVIEW),
     ("reporting:confirm_queue", _("Confirm data"), Permission.REPORT_CONFIRM),
+    ("reporting:completeness", _("Completeness"), Permission.REPORT_CONFIRM),
     ("dashboard:battlemap", _("Battle map"), Permission.BATTLEMAP_VIEW),
     ("dashboard:peers", _("Peer ranking"), Permission.BATTLEMAP_VIEW),
     ("schemes:current", _("Indicator system"), Permission.SCHEME_VIEW),

@@ -105,13 +105,25 @@ def due_list(*, user: User, today: date) -> list[DueItem]:
     return items
 
 
-def review_queue(*, user: User) -> QuerySet[ProgressReport]:
-    """Submitted reports on the indicators the assessor's department checks."""
+def review_queue(
+    *,
+    user: User,
+    status: str = ReportStatus.SUBMITTED,
+    unit_id: int | None = None,
+    indicator_id: int | None = None,
+) -> QuerySet[ProgressReport]:
+    """Reports on the indicators the assessor's department checks, filtered as asked
+    (submitted ones by default: those waiting for review)."""
     require(user, Permission.REPORT_REVIEW)
+    qs = reports_visible(user)
+    if status in ReportStatus.values:
+        qs = qs.filter(status=status)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if indicator_id:
+        qs = qs.filter(indicator_id=indicator_id)
     return (
-        reports_visible(user)
-        .filter(status=ReportStatus.SUBMITTED)
-        .select_related("unit", "indicator", "period")
+        qs.select_related("unit", "indicator", "period")
         .prefetch_related("evidence")
         .order_by("submitted_at")
     )
@@ -143,3 +155,52 @@ def previous_value(
         .order_by("-period__end")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    unit_name: str
+    due: int
+    submitted: int
+    approved: int
+    late: int
+    missing: int
+
+    @property
+    def share(self) -> float:
+        return (self.submitted + self.approved) / self.due if self.due else 1.0
+
+
+def completeness(*, user: User, period: Period) -> list[Completeness]:
+    """Per assessed unit, for one period: reports due, in review, approved, late and missing.
+
+    Three queries whatever the number of units: due counts come from the targets whose
+    indicators report in the period's kind.
+    """
+    require(user, Permission.REPORT_CONFIRM)
+    kinds = [f for f, k in PERIOD_OF_FREQUENCY.items() if k == period.kind]
+    due: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for unit_id, unit_name in Target.objects.filter(
+        county_id=county_id_of(user), scheme_id=period.scheme_id, indicator__frequency__in=kinds
+    ).values_list("unit_id", "unit__name"):
+        due[unit_id] = due.get(unit_id, 0) + 1
+        names[unit_id] = unit_name
+    counts: dict[int, dict[str, int]] = {u: {"in_review": 0, "approved": 0, "late": 0} for u in due}
+    for unit_id, status, late in ProgressReport.objects.filter(
+        county_id=county_id_of(user), period=period
+    ).values_list("unit_id", "status", "is_late"):
+        c = counts.setdefault(unit_id, {"in_review": 0, "approved": 0, "late": 0})
+        if status == ReportStatus.SUBMITTED:
+            c["in_review"] += 1
+        elif status in (ReportStatus.APPROVED, ReportStatus.CONFIRMED):
+            c["approved"] += 1
+        c["late"] += int(late)
+    rows = []
+    for unit_id, n in due.items():
+        c = counts[unit_id]
+        missing = max(n - c["in_review"] - c["approved"], 0)
+        rows.append(
+            Completeness(names[unit_id], n, c["in_review"], c["approved"], c["late"], missing)
+        )
+    return sorted(rows, key=lambda r: (r.share, r.unit_name))

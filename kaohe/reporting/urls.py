@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("<int:pk>/review/", views.review, name="review"),
     path("confirm/", views.confirm_queue, name="confirm_queue"),
+    path("completeness/", views.completeness, name="completeness"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.org.access import Permission, has_perm, permission_required
+from kaohe.org.access import Permission, county_id_of, has_perm, permission_required
 from kaohe.org.forms import add_service_errors
-from kaohe.org.models import User
+from kaohe.org.models import Unit, User
 from kaohe.reporting import access, selectors, services
 from kaohe.reporting.forms import ConfirmForm, ReopenForm, ReportForm, ReviewForm
-from kaohe.reporting.models import ProgressReport
+from kaohe.reporting.models import Period, ProgressReport, ReportStatus
 from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import REOPENABLE
+from kaohe.schemes.models import Indicator
 
 
 @permission_required(Permission.REPORT_FILL)
@@ -73,10 +74,60 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
     )
 
 
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
 @permission_required(Permission.REPORT_REVIEW)
 def queue(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    return render(request, "reporting/queue.html", {"reports": selectors.review_queue(user=user)})
+    status = request.GET.get("status") or ReportStatus.SUBMITTED
+    reports = selectors.review_queue(
+        user=user,
+        status=status,
+        unit_id=_int(request.GET.get("unit")),
+        indicator_id=_int(request.GET.get("indicator")),
+    )[:300]
+    return render(
+        request,
+        "reporting/queue.html",
+        {
+            "reports": reports,
+            "status": status,
+            "statuses": ReportStatus.choices,
+            "units": Unit.objects.filter(county_id=county_id_of(user), is_assessed=True).order_by(
+                "code"
+            ),
+            "indicators": Indicator.objects.filter(
+                assessor_id=user.unit_id, scheme__status="published"
+            ).order_by("position"),
+            "chosen_unit": _int(request.GET.get("unit")),
+            "chosen_indicator": _int(request.GET.get("indicator")),
+        },
+    )
+
+
+@permission_required(Permission.REPORT_CONFIRM)
+def completeness(request: HttpRequest) -> HttpResponse:
+    """The office's view of completeness and timeliness per unit for one period."""
+    user: User = request.user  # type: ignore[assignment]
+    periods = list(
+        Period.objects.filter(
+            county_id=county_id_of(user),
+            scheme__status="published",
+            start__lte=timezone.localdate(),
+        )
+        .select_related("scheme")
+        .order_by("-end", "kind")
+    )
+    chosen = _int(request.GET.get("period"))
+    period = next((p for p in periods if p.pk == chosen), None) or next(
+        (p for p in periods if p.kind == "month"), None
+    )
+    rows = selectors.completeness(user=user, period=period) if period else []
+    return render(
+        request, "reporting/completeness.html", {"periods": periods, "period": period, "rows": rows}
+    )
 
 
 @require_POST
