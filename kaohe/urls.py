@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kaohe.dashboard.urls")),
     path("", include("kaohe.org.urls")),
     path("reports/", include("kaohe.reporting.urls")),
+    path("reports/excel/", include("kaohe.exchange.urls")),
     path("scheme/", include("kaohe.schemes.urls")),
     path("scheme/designer/", include("kaohe.results.urls")),
     path("audit/", include("kaohe.audit.urls")),

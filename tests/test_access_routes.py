@@ -37,6 +37,8 @@ ROUTES: dict[str, Route] = {
     "org:account_role": (lambda w: [w.user("leader").pk], "get", frozenset({"secadmin"}), 200),
     "reporting:due": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "reporting:grid": (NO_ARGS, "get", frozenset({"unit"}), 200),
+    "exchange:report_template": (NO_ARGS, "get", frozenset({"unit"}), 200),
+    "exchange:report_upload": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "reporting:fill": (lambda w: [w.target.pk, w.months[10].pk], "get", frozenset({"unit"}), 200),
     "reporting:check": (lambda w: [w.target.pk, w.months[10].pk], "post", frozenset({"unit"}), 200),
     "reporting:queue": (NO_ARGS, "get", frozenset({"assessor"}), 200),

@@ -1,0 +1,179 @@
+"""A unit's period as an Excel file: downloaded pre-filled, filled in offline, uploaded back.
+
+The upload is checked whole before anything is written: it must be this template (headers), for
+this unit (the unit's code in B1) and only for indicators due now; cells hold plain numbers (no
+formulas, no merged cells, no text where a number goes); the file is a real workbook within the
+size and expansion limits. Then the rows go through reports_submit_grid: all or none.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+
+from kaohe.org.models import Unit
+from kaohe.reporting.selectors import DueItem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED = 20 * 1024 * 1024
+HEADERS = [
+    "指标编码 code",
+    "指标名称 indicator",
+    "周期 period",
+    "年度目标 target",
+    "上期数值 previous",
+    "本期数值 value",
+    "进展情况 note",
+]
+FIRST_ROW = 5
+VALUE_COL, NOTE_COL = 6, 7
+
+
+class UploadError(ValueError):
+    """Every problem of an uploaded report file, each with its cell."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class UploadedRow:
+    item: DueItem
+    value: str
+    note: str
+
+
+def template(unit: Unit, items: list[DueItem], period_labels: dict[int, str]) -> bytes:
+    """The unit's due items as a workbook to fill in (only value and note are editable)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "填报 Report"
+    sheet["A1"], sheet["B1"], sheet["C1"] = "单位 unit", unit.code, unit.name
+    sheet["A2"] = (
+        "请只填写“本期数值”和“进展情况”两列，不要改动其他单元格。Fill in value and note only."
+    )
+    for c, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(FIRST_ROW - 1, c, header)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F7")
+    for r, item in enumerate(items, start=FIRST_ROW):
+        ind = item.target.indicator
+        sheet.cell(r, 1, ind.code)
+        sheet.cell(r, 2, ind.name)
+        sheet.cell(r, 3, period_labels.get(item.period.pk, str(item.period)))
+        sheet.cell(r, 4, float(item.target.annual_target))
+        sheet.cell(
+            r,
+            5,
+            float(item.previous.value)
+            if item.previous and item.previous.value is not None
+            else None,
+        )
+        if item.report and item.report.value is not None:
+            sheet.cell(r, VALUE_COL, float(item.report.value))
+            sheet.cell(r, NOTE_COL, item.report.note)
+        for c in (VALUE_COL, NOTE_COL):
+            sheet.cell(r, c).protection = Protection(locked=False)
+    sheet.protection.sheet = True  # a guard against slips, not security: the upload is checked
+    for c, width in enumerate([14, 32, 14, 12, 12, 14, 40], start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number_text(value: object) -> str | None:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    text = str(value).strip().replace(",", "")
+    try:
+        float(text)
+    except ValueError:
+        return None
+    return text
+
+
+def read_upload(content: bytes, unit: Unit, items: list[DueItem]) -> list[UploadedRow]:
+    """The filled rows of an uploaded template, or UploadError listing every problem."""
+    if len(content) > MAX_BYTES:
+        raise UploadError(
+            [_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}]
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise UploadError([_("This file expands to far more than its size and is refused.")])
+        book = load_workbook(io.BytesIO(content), data_only=False)
+    except UploadError:
+        raise
+    except Exception:
+        raise UploadError(
+            [_("The file is not an Excel workbook (.xlsx) or it is damaged.")]
+        ) from None
+    sheet = book.worksheets[0]
+    problems: list[str] = []
+    headers = [sheet.cell(FIRST_ROW - 1, c).value for c in range(1, len(HEADERS) + 1)]
+    if headers != HEADERS:
+        raise UploadError(
+            [_("This is not the report template Kaohe gave out: its headers differ.")]
+        )
+    if str(sheet["B1"].value or "") != unit.code:
+        raise UploadError(
+            [_("This file is for unit %(code)s, not yours.") % {"code": sheet["B1"].value}]
+        )
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row >= FIRST_ROW:
+            problems.append(
+                _("Cells %(range)s are merged; unmerge them.") % {"range": merged.coord}
+            )
+    due = {item.target.indicator.code: item for item in items}
+    rows: list[UploadedRow] = []
+    seen: set[str] = set()
+    for r in range(FIRST_ROW, min(sheet.max_row, FIRST_ROW + 1000) + 1):
+        code = sheet.cell(r, 1).value
+        value = sheet.cell(r, VALUE_COL).value
+        note = sheet.cell(r, NOTE_COL).value
+        if code in (None, "") and value in (None, ""):
+            continue
+        where = f"F{r}"
+        for c in (VALUE_COL, NOTE_COL):
+            cell = sheet.cell(r, c).value
+            if isinstance(cell, str) and cell.startswith("="):
+                problems.append(
+                    _("%(cell)s holds a formula; type the value.")
+                    % {"cell": f"{get_column_letter(c)}{r}"}
+                )
+        item = due.get(str(code))
+        if item is None:
+            problems.append(
+                _("Row %(row)d: %(code)s is not due from your unit now.") % {"row": r, "code": code}
+            )
+            continue
+        if str(code) in seen:
+            problems.append(_("Row %(row)d: %(code)s appears twice.") % {"row": r, "code": code})
+            continue
+        seen.add(str(code))
+        text = _number_text(value)
+        if text is None:
+            problems.append(
+                _("%(cell)s: %(value)s is not a number.") % {"cell": where, "value": value}
+            )
+            continue
+        if text == "" or not item.editable or (isinstance(value, str) and value.startswith("=")):
+            continue
+        rows.append(UploadedRow(item, text, str(note or "")[:2000]))
+    if problems:
+        raise UploadError(problems)
+    return rows

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kaohe.exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("template.xlsx", views.report_template, name="report_template"),
+    path("upload/", views.report_upload, name="report_upload"),
+]

@@ -1,0 +1,75 @@
+"""Excel round trip of a unit's period: download the pre-filled template, upload it back."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.exchange.report_excel import UploadError, read_upload, template
+from kaohe.org.access import Permission, permission_required
+from kaohe.org.models import User
+from kaohe.reporting.selectors import due_list
+from kaohe.reporting.services import GridRow, reports_submit_grid
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@permission_required(Permission.REPORT_FILL)
+def report_template(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    assert user.unit is not None
+    items = due_list(user=user, today=timezone.localdate())
+    labels = {
+        item.period.pk: render_to_string(
+            "reporting/period_label.html", {"period": item.period}
+        ).strip()
+        for item in items
+    }
+    response = HttpResponse(template(user.unit, items, labels), content_type=XLSX)
+    filename = f"report-{user.unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required(Permission.REPORT_FILL)
+def report_upload(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    assert user.unit is not None
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Choose the filled-in file to upload.")]
+        else:
+            items = due_list(user=user, today=timezone.localdate())
+            try:
+                rows = read_upload(upload.read(), user.unit, items)
+                saved = reports_submit_grid(
+                    user=user,
+                    rows=[
+                        GridRow(
+                            r.item.target,
+                            r.item.period,
+                            r.value,
+                            r.note,
+                            r.item.report.version if r.item.report else None,
+                        )
+                        for r in rows
+                    ],
+                )
+            except UploadError as exc:
+                problems = exc.problems
+            except ValidationError as exc:
+                problems = [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]
+            else:
+                messages.success(
+                    request,
+                    _("%(n)d reports submitted to the assessing departments.") % {"n": len(saved)},
+                )
+                return redirect("reporting:grid")
+    return render(request, "exchange/report_upload.html", {"problems": problems})
