@@ -31,6 +31,8 @@ ROUTES: dict[str, Route] = {
     "org:logout": (NO_ARGS, "post", PUBLIC, 302),
     "dashboard:home": (NO_ARGS, "get", ALL, 302),
     "org:password": (NO_ARGS, "get", ALL, 200),
+    "org:inbox": (NO_ARGS, "get", ALL, 200),
+    "org:inbox_read": (lambda w: [w.note.pk], "post", ALL, 302),
     "org:accounts": (NO_ARGS, "get", frozenset({"sysadmin", "secadmin"}), 200),
     "org:account_create": (NO_ARGS, "get", frozenset({"sysadmin"}), 200),
     "org:account_toggle": (lambda w: [w.user("leader").pk], "post", frozenset({"sysadmin"}), 302),
@@ -63,6 +65,8 @@ ROUTES: dict[str, Route] = {
 
 # A logged-in user who opens the login page is sent on to their home page.
 LOGGED_IN_STATUS = {"org:login": 302}
+# Routes on an object of one user's own: its owner gets the page, everyone else a 404.
+OWNED_BY = {"org:inbox_read": "unit"}
 
 
 def _names(patterns: list[Any], prefix: str = "") -> set[str]:
@@ -95,6 +99,11 @@ def walked(world: World) -> World:
         files=[SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     world.evidence = world.report.evidence.get()  # type: ignore[attr-defined]
+    from kaohe.org.models import Notification
+
+    world.note = Notification.objects.create(  # type: ignore[attr-defined]
+        county=world.county, user=world.user("unit"), kind="test", key="k", title="t", url="/"
+    )
     return world
 
 
@@ -111,7 +120,9 @@ def test_each_role_gets_what_the_table_says(walked: World, name: str) -> None:
         if role is not None:
             client.force_login(walked.user(role))
         status = _call(client, method, url)
-        if allowed == PUBLIC or (role is not None and role in allowed):
+        if role is not None and name in OWNED_BY and role != OWNED_BY[name]:
+            assert status == 404, f"{name} as {role} should not find another's object, got {status}"
+        elif allowed == PUBLIC or (role is not None and role in allowed):
             expected = LOGGED_IN_STATUS.get(name, ok_status) if role else ok_status
             assert status == expected, f"{name} as {role}: {status}"
         elif role is None:

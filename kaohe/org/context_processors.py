@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.access import Permission, has_perm
+from kaohe.org.models import Notification
 
 # (url name, label, permission): the menu shows only what the user's role may open.
 MENU = [
@@ -31,4 +32,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "menu": [(name, label) for name, label, perm in MENU if has_perm(user, perm)],
         "demo_notice": user.county is not None and user.county.is_demo,
+        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
     }

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record, snapshot
 from kaohe.org.access import ROLES_NEEDING_UNIT, Permission, require
-from kaohe.org.models import County, Role, Unit, User
+from kaohe.org.models import County, Notification, Role, Unit, User
 
 _ROLE_FIELDS = ["role", "unit", "cadre"]
 
@@ -167,3 +169,65 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         object_type="user",
         object_id=user.pk,
     )
+
+
+@transaction.atomic
+def notify(
+    *,
+    users: Iterable[User],
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> list[Notification]:
+    """Put a message in each user's inbox (once per key) and e-mail those with an address.
+
+    E-mail goes after the transaction commits, through Django's e-mail backend; a failed e-mail
+    never undoes the inbox message.
+    """
+    created = []
+    for user in users:
+        if user.county_id is None or not user.is_active:
+            continue
+        note, made = Notification.objects.get_or_create(
+            user=user,
+            key=key,
+            defaults={
+                "county_id": user.county_id,
+                "kind": kind,
+                "title": title,
+                "body": body,
+                "url": url,
+            },
+        )
+        if made:
+            created.append(note)
+    if created:
+        audit_record(
+            actor="system",
+            action="notification.send",
+            county_code=created[0].user.county.code if created[0].user.county else None,
+            object_type="notification",
+            object_id=key,
+            after={"kind": kind, "users": [n.user_id for n in created]},
+        )
+        recipients = [n.user.email for n in created if n.user.email]
+        if recipients:
+            transaction.on_commit(
+                lambda: send_mail(
+                    title, f"{body}\n\n{url}".strip(), None, recipients, fail_silently=True
+                )
+            )
+    return created
+
+
+@transaction.atomic
+def notification_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the user's own messages read."""
+    if notification.user_id != user.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

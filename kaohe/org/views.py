@@ -9,8 +9,9 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from kaohe.org.forms import (
     PasswordChangeForm,
     add_service_errors,
 )
-from kaohe.org.models import User
+from kaohe.org.models import Notification, User
 
 
 class KaoheLoginView(LoginView):
@@ -126,3 +127,24 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Password changed."))
             return redirect("dashboard:home")
     return render(request, "org/account_form.html", {"form": form, "title": _("Change password")})
+
+
+@login_only
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    notes = Notification.objects.filter(user=user).order_by("-created_at")[:200]
+    return render(request, "org/inbox.html", {"notes": notes})
+
+
+@require_POST
+@login_only
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one's own message read and open what it points to (404 for anyone else's)."""
+    user: User = request.user  # type: ignore[assignment]
+    note = Notification.objects.filter(user=user, pk=pk).first()
+    if note is None:
+        raise Http404
+    services.notification_read(user=user, notification=note)
+    return redirect(
+        note.url if url_has_allowed_host_and_scheme(note.url, None) and note.url else "org:inbox"
+    )

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record, snapshot
 from kaohe.org.access import Permission, require
-from kaohe.org.models import User
+from kaohe.org.models import Unit, User
+from kaohe.org.services import notify
 from kaohe.reporting.events import report_approved
 from kaohe.reporting.evidence import CheckedFile, evidence_check
 from kaohe.reporting.models import (
@@ -355,6 +356,14 @@ def report_return(
     report.version += 1
     report.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "version"])
     _audit(user, "report.return", report, before)
+    notify(
+        users=User.objects.filter(unit_id=report.unit_id, role="unit"),
+        kind="report.returned",
+        key=f"returned:{report.pk}:{report.version}",
+        title=_("Report returned: %(indicator)s") % {"indicator": report.indicator.name},
+        body=reason.strip(),
+        url=f"/reports/{report.pk}/",
+    )
     return report
 
 
@@ -431,3 +440,60 @@ def periods_create(*, scheme: Scheme, actor: object = None) -> list[Period]:
         after={"periods": len(periods)},
     )
     return periods
+
+
+REMIND_DAYS_BEFORE = 3
+
+
+def deadline_reminders(*, today: dt.date) -> int:
+    """Remind units of reports due within three days, and of reports past their deadline.
+
+    For each open period of a published scheme, units with targets reporting in it but no
+    submitted report get one inbox message (and e-mail) per period and kind of reminder:
+    re-running the job the same day, or the next, sends nothing twice. Returns the number sent.
+    """
+    from kaohe.reporting.selectors import PERIOD_OF_FREQUENCY
+
+    sent = 0
+    periods = Period.objects.filter(
+        scheme__status="published", due__gte=today - dt.timedelta(days=60), start__lte=today
+    ).select_related("scheme")
+    for period in periods:
+        days_left = (period.due - today).days
+        if 0 <= days_left <= REMIND_DAYS_BEFORE:
+            kind = "deadline.approaching"
+        elif days_left < 0 and (period.review_due is None or today <= period.review_due):
+            kind = "deadline.missed"
+        else:
+            continue
+        frequencies = [f for f, k in PERIOD_OF_FREQUENCY.items() if k == period.kind]
+        expected = set(
+            Target.objects.filter(
+                scheme_id=period.scheme_id, indicator__frequency__in=frequencies
+            ).values_list("unit_id", "indicator_id")
+        )
+        done = set(
+            ProgressReport.objects.filter(
+                period=period,
+                status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.CONFIRMED],
+            ).values_list("unit_id", "indicator_id")
+        )
+        missing: dict[int, int] = {}
+        for unit_id, _indicator in expected - done:
+            missing[unit_id] = missing.get(unit_id, 0) + 1
+        for unit in Unit.objects.filter(pk__in=missing):
+            title = (
+                _("%(n)d reports due by %(date)s")
+                if kind == "deadline.approaching"
+                else _("%(n)d reports past their deadline of %(date)s")
+            ) % {"n": missing[unit.pk], "date": period.due.isoformat()}
+            sent += len(
+                notify(
+                    users=User.objects.filter(unit=unit, role="unit"),
+                    kind=kind,
+                    key=f"{kind}:{period.pk}",
+                    title=title,
+                    url="/reports/grid/",
+                )
+            )
+    return sent
