@@ -39,6 +39,7 @@ ROUTES: dict[str, Route] = {
     "org:account_role": (lambda w: [w.user("leader").pk], "get", frozenset({"secadmin"}), 200),
     "reporting:due": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "reporting:grid": (NO_ARGS, "get", frozenset({"unit"}), 200),
+    "reporting:lists": (lambda w: [w.target.pk], "get", BUSINESS, 200),
     "exchange:report_template": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "exchange:report_upload": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "reporting:fill": (lambda w: [w.target.pk, w.months[10].pk], "get", frozenset({"unit"}), 200),

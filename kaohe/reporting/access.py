@@ -58,3 +58,20 @@ def evidence_get(user: User, pk: int) -> Evidence:
         )
     except Evidence.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def target_get(user: User, pk: int) -> Target:
+    """A target the user may see (own unit, own indicators, or the county); 404 otherwise."""
+    require(user, Permission.REPORT_VIEW)
+    qs = Target.objects.select_related("indicator", "unit", "scheme").filter(
+        county_id=county_id_of(user)
+    )
+    scope = scope_of(user)
+    if scope == Scope.OWN_UNIT:
+        qs = qs.filter(unit_id=unit_id_of(user))
+    elif scope == Scope.OWN_INDICATORS:
+        qs = qs.filter(indicator__assessor_id=unit_id_of(user))
+    try:
+        return qs.get(pk=pk)
+    except Target.DoesNotExist as exc:
+        raise Http404 from exc

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.org.models import County, Unit
+from kaohe.org.models import Cadre, County, Unit
 from kaohe.schemes.models import Indicator, Scheme
 
 
@@ -164,3 +164,32 @@ class Reopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.reopened_at:%Y-%m-%d}"
+
+
+class TargetLists(models.Model):
+    """The task, measures and responsibility lists (任务/措施/责任清单) of one target.
+
+    Kept together with the target they break down: tasks with deadlines and milestones, the
+    measures, and who answers for it (a leader, a person in charge, a contact).
+    """
+
+    target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="lists")
+    tasks = models.JSONField(_("task list"), default=list)  # [{"title", "deadline", "milestone"}]
+    measures = models.JSONField(_("measures list"), default=list)  # [str]
+    leader = models.ForeignKey(
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible leader"),
+    )
+    person_in_charge = models.CharField(_("person in charge"), max_length=64, blank=True)
+    contact = models.CharField(_("contact"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("lists of a target")
+
+    def __str__(self) -> str:
+        return f"lists of target {self.target_id}"

@@ -6,6 +6,7 @@ app_name = "reporting"
 urlpatterns = [
     path("due/", views.due, name="due"),
     path("grid/", views.grid, name="grid"),
+    path("lists/<int:target_pk>/", views.lists, name="lists"),
     path("fill/<int:target_pk>/<int:period_pk>/", views.fill, name="fill"),
     path("fill/<int:target_pk>/<int:period_pk>/check/", views.check, name="check"),
     path("queue/", views.queue, name="queue"),

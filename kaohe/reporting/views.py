@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from kaohe.org.access import Permission, county_id_of, has_perm, permission_required
 from kaohe.org.forms import add_service_errors
-from kaohe.org.models import Unit, User
+from kaohe.org.models import Cadre, Unit, User
 from kaohe.reporting import access, selectors, services
 from kaohe.reporting.forms import ConfirmForm, ReopenForm, ReportForm, ReviewForm
-from kaohe.reporting.models import Period, ProgressReport, ReportStatus
+from kaohe.reporting.models import Period, ProgressReport, ReportStatus, TargetLists
 from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import REOPENABLE
 from kaohe.schemes.models import Indicator
@@ -292,3 +292,57 @@ def grid(request: HttpRequest) -> HttpResponse:
         for item in items
     ]
     return render(request, "reporting/grid.html", {"rows": rows_view, "unit": user.unit})
+
+
+@permission_required(Permission.REPORT_VIEW)
+def lists(request: HttpRequest, target_pk: int) -> HttpResponse:
+    """A target's task, measures and responsibility lists: the unit edits its own until the
+    deadline; the office at any time, with a reason once they are locked."""
+    user: User = request.user  # type: ignore[assignment]
+    target = access.target_get(user, target_pk)
+    current = TargetLists.objects.filter(target=target).select_related("leader").first()
+    may_edit = (user.role == "unit" and target.unit_id == user.unit_id) or user.role == "office"
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        tasks = [
+            {
+                "title": request.POST.get(f"task-{n}-title", ""),
+                "deadline": request.POST.get(f"task-{n}-deadline", ""),
+                "milestone": request.POST.get(f"task-{n}-milestone", ""),
+            }
+            for n in range(services.MAX_LIST_ITEMS)
+        ]
+        version = request.POST.get("version")
+        try:
+            services.target_lists_save(
+                user=user,
+                target=target,
+                tasks=tasks,
+                measures=request.POST.get("measures", "").splitlines(),
+                leader_id=_int(request.POST.get("leader")),
+                person_in_charge=request.POST.get("person_in_charge", ""),
+                contact=request.POST.get("contact", ""),
+                version=int(version) if version and version.isdigit() else None,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Lists saved."))
+            return redirect("reporting:lists", target_pk=target.pk)
+    tasks = list(current.tasks) if current else []
+    rows = tasks + [{"title": "", "deadline": "", "milestone": ""}] * max(3, 5 - len(tasks))
+    return render(
+        request,
+        "reporting/lists.html",
+        {
+            "target": target,
+            "lists": current,
+            "task_rows": rows[: services.MAX_LIST_ITEMS],
+            "may_edit": may_edit,
+            "leaders": Cadre.objects.filter(county_id=target.county_id, is_county_leader=True),
+            "locked": target.scheme.lists_deadline is not None
+            and timezone.localdate() > target.scheme.lists_deadline,
+        },
+    )

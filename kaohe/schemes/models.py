@@ -31,6 +31,9 @@ class Scheme(models.Model):
     score_places = models.PositiveSmallIntegerField(default=2)
     # The appraisal rules the scheme implements (考核管理办法), as published.
     rules_text = models.TextField(_("appraisal rules"), blank=True)
+    # Units edit their task, measures and responsibility lists until this date; after it the
+    # lists lock and only the performance office changes them, with a reason.
+    lists_deadline = models.DateField(_("deadline for the lists"), null=True, blank=True)
     # Optimistic locking: two clerks editing the scheme at once never overwrite each other.
     version = models.PositiveIntegerField(default=1)
 
