@@ -13,7 +13,7 @@ from kaohe.audit.services import audit_record
 from kaohe.monitoring.models import Warning
 from kaohe.reporting.models import ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import Indicator, Scheme
-from kaohe.scoring.schedule import linear_share
+from kaohe.scoring.schedule import linear_share, monthly_share
 from kaohe.scoring.warnings import WarningThresholds, warning_levels
 
 APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
@@ -27,11 +27,16 @@ def thresholds_of(scheme: Scheme) -> WarningThresholds:
     )
 
 
-def schedule_share(indicator: Indicator, scheme: Scheme, as_of: date) -> float:
-    """Share of the yearly target due by as_of: the linear schedule for cumulative values;
-    a rate or level indicator is held to its whole target at any date."""
+def schedule_share(
+    indicator: Indicator, scheme: Scheme, as_of: date, monthly_shares: list[float] | None = None
+) -> float:
+    """Share of the yearly target due by as_of: the target's seasonal profile (monthly shares)
+    when it has one, else the linear schedule, for cumulative values; a rate or level indicator
+    is held to its whole target at any date."""
     if not indicator.cumulative:
         return 1.0
+    if monthly_shares:
+        return monthly_share(as_of, monthly_shares)
     return linear_share(as_of, date(scheme.year, 1, 1), date(scheme.year, 12, 31))
 
 
@@ -42,6 +47,7 @@ def warnings_compute(
     as_of: date,
     targets: list[tuple[int, Decimal]],
     values: dict[int, Decimal | None],
+    profiles: dict[int, list[float]] | None = None,
 ) -> list[Warning]:
     """Unsaved warnings of one indicator on one date for the given (unit, target) pairs.
 
@@ -50,11 +56,14 @@ def warnings_compute(
     """
     vals = np.array([float(v) if (v := values.get(u)) is not None else np.nan for u, _t in targets])
     goals = np.array([float(t) for _u, t in targets])
-    share = schedule_share(indicator, scheme, as_of)
+    profiles = profiles or {}
+    shares = np.array(
+        [schedule_share(indicator, scheme, as_of, profiles.get(u)) for u, _t in targets]
+    )
     batch = warning_levels(
         vals,
         goals,
-        np.full(len(targets), share),
+        shares,
         higher_is_better=indicator.higher_is_better,
         thresholds=thresholds_of(scheme),
     )
@@ -71,7 +80,7 @@ def warnings_compute(
                 value=values.get(unit_id),
                 target=goal,
                 completion=None if np.isnan(completion) else completion,
-                schedule=share,
+                schedule=float(shares[i]),
                 explanation=batch.explanations[i].as_dict(),
             )
         )
@@ -96,7 +105,9 @@ def warning_refresh(
     targets = Target.objects.filter(indicator=indicator)
     if unit_ids is not None:
         targets = targets.filter(unit_id__in=list(unit_ids))
-    target_rows = list(targets.values_list("unit_id", "annual_target"))
+    rows = list(targets.values_list("unit_id", "annual_target", "schedule", "monthly_shares"))
+    target_rows = [(u, t) for u, t, _k, _s in rows]
+    profiles = {u: s for u, _t, kind, s in rows if kind == "monthly" and s}
     if not target_rows:
         return []
     latest: dict[int, Decimal | None] = {}
@@ -112,7 +123,12 @@ def warning_refresh(
     ):
         latest[unit_id] = value  # ordered by period end, so the last one wins
     computed = warnings_compute(
-        indicator=indicator, scheme=scheme, as_of=as_of, targets=target_rows, values=latest
+        indicator=indicator,
+        scheme=scheme,
+        as_of=as_of,
+        targets=target_rows,
+        values=latest,
+        profiles=profiles,
     )
     saved = []
     for warning in computed:

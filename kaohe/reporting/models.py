@@ -12,6 +12,7 @@ from kaohe.schemes.models import Indicator, Scheme
 
 class ScheduleKind(models.TextChoices):
     LINEAR = "linear", _("Linear")
+    MONTHLY = "monthly", _("Monthly shares")
 
 
 class Target(models.Model):
@@ -27,6 +28,12 @@ class Target(models.Model):
     )
     schedule = models.CharField(
         _("time schedule"), max_length=16, choices=ScheduleKind.choices, default="linear"
+    )
+    # A seasonal profile: twelve monthly shares of the yearly target, adding up to 1.
+    monthly_shares = models.JSONField(_("monthly shares"), default=list, blank=True)
+    # The stretch target (奋斗目标) a unit aims for beyond the yearly target.
+    stretch_target = models.DecimalField(
+        _("stretch target"), max_digits=16, decimal_places=4, null=True, blank=True
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.access import Permission, county_id_of, require, unit_id_of
 from kaohe.org.models import User
@@ -13,6 +14,19 @@ from kaohe.reporting.access import reports_visible
 from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
 from kaohe.reporting.workflow import EDITABLE
 from kaohe.schemes.models import Frequency
+
+# The year's four quarter themes (MISSION.md, "a closed loop over the year").
+QUARTER_THEMES = {
+    1: _("Q1: training and plans"),
+    2: _("Q2: starting work and implementation"),
+    3: _("Q3: rectification and filling gaps"),
+    4: _("Q4: appraisal and improvement"),
+}
+
+
+def quarter_theme(today: date) -> str:
+    return str(QUARTER_THEMES[(today.month - 1) // 3 + 1])
+
 
 # Which period kind an indicator of each frequency reports in.
 PERIOD_OF_FREQUENCY = {

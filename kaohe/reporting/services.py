@@ -41,6 +41,7 @@ from kaohe.reporting.models import (
 from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import EDITABLE, REOPENABLE, allowed
 from kaohe.schemes.models import Scheme
+from kaohe.scoring.schedule import validate_monthly_shares
 
 _FIELDS = ["value", "note", "status", "review_note", "is_late", "flags", "version"]
 MAX_ABS_VALUE = Decimal("1e11")
@@ -587,3 +588,51 @@ def target_lists_save(
         after={**{f: getattr(lists, f) for f in fields}, "reason": reason.strip()},
     )
     return lists
+
+
+@transaction.atomic
+def target_set(
+    *,
+    user: User,
+    target: Target,
+    annual_target: Any,
+    stretch_target: Any = None,
+    monthly_shares: Sequence[float] | None = None,
+    reason: str = "",
+) -> Target:
+    """The performance office sets a unit's yearly and stretch targets and its time schedule:
+    linear, or twelve monthly shares adding up to 1 (a seasonal profile). Audited with a reason
+    once the scheme is published, because warnings and scores follow the target."""
+    require(user, Permission.REPORT_CONFIRM)
+    if target.county_id != user.county_id:
+        raise PermissionDenied
+    if target.scheme.status != "draft" and not reason.strip():
+        raise ValidationError({"reason": _("Say why a published target changes.")})
+    goal = parse_value(annual_target)
+    stretch = parse_value(stretch_target) if stretch_target not in (None, "") else None
+    if stretch is not None and stretch < goal:
+        raise ValidationError(
+            {"stretch_target": _("The stretch target must not be below the target.")}
+        )
+    shares: list[float] = []
+    if monthly_shares:
+        try:
+            shares = [float(s) for s in validate_monthly_shares(list(monthly_shares))]
+        except ValueError as exc:
+            raise ValidationError({"monthly_shares": str(exc)}) from None
+    fields = ["annual_target", "stretch_target", "schedule", "monthly_shares"]
+    before = {f: getattr(target, f) for f in fields}
+    target.annual_target, target.stretch_target = goal, stretch
+    target.schedule = "monthly" if shares else "linear"
+    target.monthly_shares = shares
+    target.save(update_fields=fields)
+    audit_record(
+        actor=user,
+        action="target.set",
+        county_code=target.county.code,
+        object_type="target",
+        object_id=target.pk,
+        before=before,
+        after={**{f: getattr(target, f) for f in fields}, "reason": reason.strip()},
+    )
+    return target

@@ -25,8 +25,13 @@ from kaohe.schemes.models import Indicator
 @permission_required(Permission.REPORT_FILL)
 def due(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    items = selectors.due_list(user=user, today=timezone.localdate())
-    return render(request, "reporting/due.html", {"items": items, "unit": user.unit})
+    today = timezone.localdate()
+    items = selectors.due_list(user=user, today=today)
+    return render(
+        request,
+        "reporting/due.html",
+        {"items": items, "unit": user.unit, "theme": selectors.quarter_theme(today)},
+    )
 
 
 @permission_required(Permission.REPORT_FILL)

@@ -162,3 +162,19 @@ def test_the_unit_page_lists_what_is_due_and_submits_through_the_form(world: Wor
     ok = client.post(url, {"value": "1,050.5", "note": "进展顺利"})
     assert ok.status_code == 302
     assert ProgressReport.objects.get().value == Decimal("1050.5")
+
+
+def test_the_due_page_shows_the_quarters_theme(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from kaohe.reporting.selectors import quarter_theme
+
+    assert "training" in quarter_theme(dt.date(2026, 2, 1)) or "培训" in quarter_theme(
+        dt.date(2026, 2, 1)
+    )
+    assert quarter_theme(dt.date(2026, 11, 24)) != quarter_theme(dt.date(2026, 8, 1))
+    client.force_login(world.user("unit"))
+    page = client.get(reverse("reporting:due")).content.decode()
+    assert "本季度重点" in page

@@ -1,0 +1,86 @@
+"""Targets: yearly and stretch targets, and a seasonal time schedule that warnings follow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kaohe.audit.models import AuditEvent
+from kaohe.monitoring.models import Warning
+from kaohe.reporting.services import report_approve, report_submit, target_set
+from tests.factories import World
+
+# Tea: most of the year's value comes in spring. By the end of April 70% is due.
+SPRING = [0.1, 0.15, 0.2, 0.25, 0.05, 0.05, 0.04, 0.04, 0.04, 0.04, 0.02, 0.02]
+
+
+def test_the_office_sets_targets_with_a_reason_once_published(world: World) -> None:
+    office = world.user("office")
+    with pytest.raises(ValidationError):
+        target_set(user=office, target=world.target, annual_target="1500")
+    target = target_set(
+        user=office,
+        target=world.target,
+        annual_target="1500",
+        stretch_target="1800",
+        reason="州下达任务调整",
+    )
+    assert (target.annual_target, target.stretch_target, target.schedule) == (
+        Decimal("1500"),
+        Decimal("1800"),
+        "linear",
+    )
+    event = AuditEvent.objects.get(action="target.set")
+    assert event.before is not None and Decimal(event.before["annual_target"]) == 1200
+    with pytest.raises(ValidationError):
+        target_set(
+            user=office,
+            target=world.target,
+            annual_target="1500",
+            stretch_target="1000",
+            reason="x",
+        )
+    with pytest.raises(PermissionDenied):
+        target_set(user=world.user("unit"), target=world.target, annual_target="1", reason="x")
+
+
+def test_monthly_shares_must_be_twelve_and_add_up_to_one(world: World) -> None:
+    with pytest.raises(ValidationError):
+        target_set(
+            user=world.user("office"),
+            target=world.target,
+            annual_target="1200",
+            monthly_shares=[0.5, 0.5],
+            reason="x",
+        )
+    with pytest.raises(ValidationError):
+        target_set(
+            user=world.user("office"),
+            target=world.target,
+            annual_target="1200",
+            monthly_shares=[0.2] * 12,
+            reason="x",
+        )
+
+
+def test_a_seasonal_schedule_changes_the_colour(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    target_set(
+        user=world.user("office"),
+        target=world.target,
+        annual_target="1200",
+        monthly_shares=SPRING,
+        reason="茶季",
+    )
+    # 600 by the end of April: 50% done. Linearly 120/365 = 33% would be due (green);
+    # the spring profile asks for 70% (20 points behind: red).
+    report = report_submit(
+        user=world.user("unit"), target=world.target, period=world.months[3], value="600", note=""
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report_approve(user=world.user("assessor"), report=report, version=report.version)
+    warning = Warning.objects.get(unit=world.town, indicator=world.leaf)
+    assert warning.colour == "red" and round(warning.schedule, 2) == 0.70
