@@ -8,8 +8,8 @@ from decimal import Decimal
 import factory
 
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
+from kaohe.reporting.calendar import periods_create
 from kaohe.reporting.models import Period, Target
-from kaohe.reporting.services import periods_create
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 
 PASSWORD = "Kaohe-Test-2026"

@@ -26,8 +26,8 @@ from kaohe.demo import indicators as tree
 from kaohe.monitoring.models import Warning
 from kaohe.monitoring.services import warnings_compute
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
+from kaohe.reporting.calendar import periods_create
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
-from kaohe.reporting.services import periods_create
 from kaohe.schemes.models import (
     Indicator,
     IndicatorPoints,

@@ -8,7 +8,6 @@ the save is refused rather than silently overwriting (optimistic locking).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,25 +22,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record, snapshot
-from kaohe.org.access import Permission, has_perm, require
-from kaohe.org.models import Cadre, Unit, User
+from kaohe.org.access import Permission, require
+from kaohe.org.models import User
 from kaohe.org.services import notify
 from kaohe.reporting.events import report_approved
 from kaohe.reporting.evidence import CheckedFile, evidence_check
 from kaohe.reporting.models import (
     Evidence,
     Period,
-    PeriodKind,
     ProgressReport,
     Reopening,
     ReportStatus,
     Target,
-    TargetLists,
 )
 from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import EDITABLE, REOPENABLE, allowed
-from kaohe.schemes.models import Scheme
-from kaohe.scoring.schedule import validate_monthly_shares
 
 _FIELDS = ["value", "note", "status", "review_note", "is_late", "flags", "version"]
 MAX_ABS_VALUE = Decimal("1e11")
@@ -385,254 +380,3 @@ def report_confirm(*, user: User, report: ProgressReport, version: int) -> Progr
     report.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
     _audit(user, "report.confirm", report, before)
     return report
-
-
-# Days between the submission deadline and the review deadline, after which the period locks.
-REVIEW_DAYS = 10
-
-# Days after a period's end by which its report is due: Kaohe's defaults (monthly by the 5th,
-# quarterly by the 10th) until the scheme's calendar carries its own (issue 4).
-DUE_AFTER_DAYS = {
-    PeriodKind.MONTH: 5,
-    PeriodKind.QUARTER: 10,
-    PeriodKind.HALF: 15,
-    PeriodKind.YEAR: 20,
-}
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-
-def periods_of_year(*, scheme: Scheme) -> list[Period]:
-    """The year's reporting periods (12 months, 4 quarters, 2 halves, the year), unsaved."""
-    year = scheme.year
-    spans = [(PeriodKind.MONTH, m, m, m) for m in range(1, 13)]
-    spans += [(PeriodKind.QUARTER, q, 3 * q - 2, 3 * q) for q in range(1, 5)]
-    spans += [(PeriodKind.HALF, h, 6 * h - 5, 6 * h) for h in (1, 2)]
-    spans += [(PeriodKind.YEAR, 1, 1, 12)]
-    periods = []
-    for kind, number, first, last in spans:
-        end = _month_end(year, last)
-        periods.append(
-            Period(
-                county_id=scheme.county_id,
-                scheme=scheme,
-                kind=kind,
-                number=number,
-                start=dt.date(year, first, 1),
-                end=end,
-                due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind]),
-                review_due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind] + REVIEW_DAYS),
-            )
-        )
-    return periods
-
-
-@transaction.atomic
-def periods_create(*, scheme: Scheme, actor: object = None) -> list[Period]:
-    """Create the scheme's reporting calendar for its year (once) and audit it."""
-    periods = Period.objects.bulk_create(periods_of_year(scheme=scheme))
-    audit_record(
-        actor=actor or "system",
-        action="periods.create",
-        county_code=scheme.county.code,
-        object_type="scheme",
-        object_id=scheme.pk,
-        after={"periods": len(periods)},
-    )
-    return periods
-
-
-REMIND_DAYS_BEFORE = 3
-
-
-def deadline_reminders(*, today: dt.date) -> int:
-    """Remind units of reports due within three days, and of reports past their deadline.
-
-    For each open period of a published scheme, units with targets reporting in it but no
-    submitted report get one inbox message (and e-mail) per period and kind of reminder:
-    re-running the job the same day, or the next, sends nothing twice. Returns the number sent.
-    """
-    from kaohe.reporting.selectors import PERIOD_OF_FREQUENCY
-
-    sent = 0
-    periods = Period.objects.filter(
-        scheme__status="published", due__gte=today - dt.timedelta(days=60), start__lte=today
-    ).select_related("scheme")
-    for period in periods:
-        days_left = (period.due - today).days
-        if 0 <= days_left <= REMIND_DAYS_BEFORE:
-            kind = "deadline.approaching"
-        elif days_left < 0 and (period.review_due is None or today <= period.review_due):
-            kind = "deadline.missed"
-        else:
-            continue
-        frequencies = [f for f, k in PERIOD_OF_FREQUENCY.items() if k == period.kind]
-        expected = set(
-            Target.objects.filter(
-                scheme_id=period.scheme_id, indicator__frequency__in=frequencies
-            ).values_list("unit_id", "indicator_id")
-        )
-        done = set(
-            ProgressReport.objects.filter(
-                period=period,
-                status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.CONFIRMED],
-            ).values_list("unit_id", "indicator_id")
-        )
-        missing: dict[int, int] = {}
-        for unit_id, _indicator in expected - done:
-            missing[unit_id] = missing.get(unit_id, 0) + 1
-        for unit in Unit.objects.filter(pk__in=missing):
-            title = (
-                _("%(n)d reports due by %(date)s")
-                if kind == "deadline.approaching"
-                else _("%(n)d reports past their deadline of %(date)s")
-            ) % {"n": missing[unit.pk], "date": period.due.isoformat()}
-            sent += len(
-                notify(
-                    users=User.objects.filter(unit=unit, role="unit"),
-                    kind=kind,
-                    key=f"{kind}:{period.pk}",
-                    title=title,
-                    url="/reports/grid/",
-                )
-            )
-    return sent
-
-
-MAX_LIST_ITEMS = 30
-
-
-@transaction.atomic
-def target_lists_save(
-    *,
-    user: User,
-    target: Target,
-    tasks: Sequence[dict[str, str]],
-    measures: Sequence[str],
-    leader_id: int | None,
-    person_in_charge: str,
-    contact: str,
-    version: int | None = None,
-    reason: str = "",
-) -> TargetLists:
-    """Save a target's task, measures and responsibility lists (五个清单 besides target and
-    progress).
-
-    The unit edits its own until the scheme's lists deadline; after it the lists are locked and
-    only the performance office changes them, with a reason the audit trail keeps.
-    """
-    scheme = target.scheme
-    locked = scheme.lists_deadline is not None and timezone.localdate() > scheme.lists_deadline
-    if user.role == "office" and user.county_id == target.county_id:
-        if locked and not reason.strip():
-            raise ValidationError({"reason": _("The lists are locked: say why they change.")})
-    elif has_perm(user, Permission.REPORT_FILL) and target.unit_id == user.unit_id:
-        if locked:
-            raise ValidationError(
-                _("The lists locked on %(date)s; ask the performance office to change them.")
-                % {"date": scheme.lists_deadline.isoformat() if scheme.lists_deadline else ""}
-            )
-    else:
-        raise PermissionDenied
-    clean_tasks = []
-    for n, task in enumerate(tasks[: MAX_LIST_ITEMS + 1]):
-        title = str(task.get("title", "")).strip()
-        if not title:
-            continue
-        deadline = str(task.get("deadline", "")).strip()
-        if deadline:
-            try:
-                dt.date.fromisoformat(deadline)
-            except ValueError:
-                raise ValidationError(
-                    {
-                        "tasks": _("Task %(n)d: the deadline must be a date (YYYY-MM-DD).")
-                        % {"n": n + 1}
-                    }
-                ) from None
-        clean_tasks.append(
-            {
-                "title": title[:200],
-                "deadline": deadline,
-                "milestone": str(task.get("milestone", ""))[:200],
-            }
-        )
-    clean_measures = [m.strip()[:500] for m in measures if m.strip()]
-    if len(clean_tasks) > MAX_LIST_ITEMS or len(clean_measures) > MAX_LIST_ITEMS:
-        raise ValidationError(_("At most %(n)d items per list.") % {"n": MAX_LIST_ITEMS})
-    if (
-        leader_id is not None
-        and not Cadre.objects.filter(pk=leader_id, county_id=target.county_id).exists()
-    ):
-        raise ValidationError({"leader": _("Choose a cadre of this county.")})
-    lists, _created = TargetLists.objects.select_for_update().get_or_create(target=target)
-    if version is not None and lists.version != version:
-        raise StaleVersion(
-            _("Someone else changed these lists after you opened them. Reload and try again.")
-        )
-    fields = ["tasks", "measures", "leader_id", "person_in_charge", "contact"]
-    before = {f: getattr(lists, f) for f in fields}
-    lists.tasks, lists.measures, lists.leader_id = clean_tasks, clean_measures, leader_id
-    lists.person_in_charge, lists.contact = person_in_charge.strip()[:64], contact.strip()[:64]
-    lists.version += 1
-    lists.save()
-    audit_record(
-        actor=user,
-        action="lists.save",
-        county_code=target.county.code,
-        object_type="target",
-        object_id=target.pk,
-        before=before,
-        after={**{f: getattr(lists, f) for f in fields}, "reason": reason.strip()},
-    )
-    return lists
-
-
-@transaction.atomic
-def target_set(
-    *,
-    user: User,
-    target: Target,
-    annual_target: Any,
-    stretch_target: Any = None,
-    monthly_shares: Sequence[float] | None = None,
-    reason: str = "",
-) -> Target:
-    """The performance office sets a unit's yearly and stretch targets and its time schedule:
-    linear, or twelve monthly shares adding up to 1 (a seasonal profile). Audited with a reason
-    once the scheme is published, because warnings and scores follow the target."""
-    require(user, Permission.REPORT_CONFIRM)
-    if target.county_id != user.county_id:
-        raise PermissionDenied
-    if target.scheme.status != "draft" and not reason.strip():
-        raise ValidationError({"reason": _("Say why a published target changes.")})
-    goal = parse_value(annual_target)
-    stretch = parse_value(stretch_target) if stretch_target not in (None, "") else None
-    if stretch is not None and stretch < goal:
-        raise ValidationError(
-            {"stretch_target": _("The stretch target must not be below the target.")}
-        )
-    shares: list[float] = []
-    if monthly_shares:
-        try:
-            shares = [float(s) for s in validate_monthly_shares(list(monthly_shares))]
-        except ValueError as exc:
-            raise ValidationError({"monthly_shares": str(exc)}) from None
-    fields = ["annual_target", "stretch_target", "schedule", "monthly_shares"]
-    before = {f: getattr(target, f) for f in fields}
-    target.annual_target, target.stretch_target = goal, stretch
-    target.schedule = "monthly" if shares else "linear"
-    target.monthly_shares = shares
-    target.save(update_fields=fields)
-    audit_record(
-        actor=user,
-        action="target.set",
-        county_code=target.county.code,
-        object_type="target",
-        object_id=target.pk,
-        before=before,
-        after={**{f: getattr(target, f) for f in fields}, "reason": reason.strip()},
-    )
-    return target

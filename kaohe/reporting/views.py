@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kaohe.org.access import Permission, county_id_of, has_perm, permission_required
 from kaohe.org.forms import add_service_errors
 from kaohe.org.models import Cadre, Unit, User
-from kaohe.reporting import access, selectors, services
+from kaohe.reporting import access, plans, selectors, services
 from kaohe.reporting.forms import ConfirmForm, ReopenForm, ReportForm, ReviewForm
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, TargetLists
 from kaohe.reporting.quality import quality_flags
@@ -316,11 +316,11 @@ def lists(request: HttpRequest, target_pk: int) -> HttpResponse:
                 "deadline": request.POST.get(f"task-{n}-deadline", ""),
                 "milestone": request.POST.get(f"task-{n}-milestone", ""),
             }
-            for n in range(services.MAX_LIST_ITEMS)
+            for n in range(plans.MAX_LIST_ITEMS)
         ]
         version = request.POST.get("version")
         try:
-            services.target_lists_save(
+            plans.target_lists_save(
                 user=user,
                 target=target,
                 tasks=tasks,
@@ -344,7 +344,7 @@ def lists(request: HttpRequest, target_pk: int) -> HttpResponse:
         {
             "target": target,
             "lists": current,
-            "task_rows": rows[: services.MAX_LIST_ITEMS],
+            "task_rows": rows[: plans.MAX_LIST_ITEMS],
             "may_edit": may_edit,
             "leaders": Cadre.objects.filter(county_id=target.county_id, is_county_leader=True),
             "locked": target.scheme.lists_deadline is not None

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from kaohe.org.models import Notification
+from kaohe.reporting.calendar import deadline_reminders
 from kaohe.reporting.models import Period
-from kaohe.reporting.services import deadline_reminders, report_return, report_submit
+from kaohe.reporting.services import report_return, report_submit
 from tests.factories import World
 
 

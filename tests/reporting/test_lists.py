@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kaohe.audit.models import AuditEvent
 from kaohe.reporting.models import TargetLists
-from kaohe.reporting.services import target_lists_save
+from kaohe.reporting.plans import target_lists_save
 from kaohe.schemes.models import Scheme
 from tests.factories import World
 

@@ -40,7 +40,7 @@ def _confirmed(world: World) -> ProgressReport:
 def test_the_calendar_gives_every_period_a_review_deadline_after_its_submission_deadline(
     world: World,
 ) -> None:
-    from kaohe.reporting.services import periods_of_year
+    from kaohe.reporting.calendar import periods_of_year
 
     for period in periods_of_year(scheme=world.scheme):
         assert period.review_due is not None and period.review_due > period.due

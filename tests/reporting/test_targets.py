@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaohe.audit.models import AuditEvent
 from kaohe.monitoring.models import Warning
-from kaohe.reporting.services import report_approve, report_submit, target_set
+from kaohe.reporting.plans import target_set
+from kaohe.reporting.services import report_approve, report_submit
 from tests.factories import World
 
 # Tea: most of the year's value comes in spring. By the end of April 70% is due.

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from kaohe.reporting.services import deadline_reminders
+from kaohe.reporting.calendar import deadline_reminders
 
 
 class Command(BaseCommand):
