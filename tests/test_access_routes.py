@@ -42,6 +42,8 @@ ROUTES: dict[str, Route] = {
     "reporting:lists": (lambda w: [w.target.pk], "get", BUSINESS, 200),
     "exchange:report_template": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "exchange:report_upload": (NO_ARGS, "get", frozenset({"unit"}), 200),
+    "exchange:assessor_template": (NO_ARGS, "get", frozenset({"assessor"}), 200),
+    "exchange:assessor_upload": (NO_ARGS, "get", frozenset({"assessor"}), 200),
     "reporting:fill": (lambda w: [w.target.pk, w.months[10].pk], "get", frozenset({"unit"}), 200),
     "reporting:check": (lambda w: [w.target.pk, w.months[10].pk], "post", frozenset({"unit"}), 200),
     "reporting:queue": (NO_ARGS, "get", frozenset({"assessor"}), 200),

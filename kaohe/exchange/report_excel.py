@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -106,22 +107,7 @@ def _number_text(value: object) -> str | None:
 
 def read_upload(content: bytes, unit: Unit, items: list[DueItem]) -> list[UploadedRow]:
     """The filled rows of an uploaded template, or UploadError listing every problem."""
-    if len(content) > MAX_BYTES:
-        raise UploadError(
-            [_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}]
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-        if unpacked > MAX_UNPACKED:
-            raise UploadError([_("This file expands to far more than its size and is refused.")])
-        book = load_workbook(io.BytesIO(content), data_only=False)
-    except UploadError:
-        raise
-    except Exception:
-        raise UploadError(
-            [_("The file is not an Excel workbook (.xlsx) or it is damaged.")]
-        ) from None
+    book = _open(content)
     sheet = book.worksheets[0]
     problems: list[str] = []
     headers = [sheet.cell(FIRST_ROW - 1, c).value for c in range(1, len(HEADERS) + 1)]
@@ -174,6 +160,132 @@ def read_upload(content: bytes, unit: Unit, items: list[DueItem]) -> list[Upload
         if text == "" or not item.editable or (isinstance(value, str) and value.startswith("=")):
             continue
         rows.append(UploadedRow(item, text, str(note or "")[:2000]))
+    if problems:
+        raise UploadError(problems)
+    return rows
+
+
+ASSESSOR_HEADERS = [
+    "单位编码 unit",
+    "单位名称 unit name",
+    "指标编码 code",
+    "指标名称 indicator",
+    "周期 period",
+    "年度目标 target",
+    "本期数值 value",
+    "说明 note",
+]
+A_VALUE, A_NOTE = 7, 8
+
+
+def assessor_template(assessor: Unit, items: list[DueItem], period_labels: dict[int, str]) -> bytes:
+    """All units' rows of the indicators an assessing department owns, to fill in at once."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "录入 Data"
+    sheet["A1"], sheet["B1"], sheet["C1"] = "考核责任部门 assessor", assessor.code, assessor.name
+    sheet["A2"] = "请只填写“本期数值”和“说明”两列。Fill in value and note only."
+    for c, header in enumerate(ASSESSOR_HEADERS, start=1):
+        cell = sheet.cell(FIRST_ROW - 1, c, header)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F7")
+    for r, item in enumerate(items, start=FIRST_ROW):
+        t = item.target
+        for c, value in enumerate(
+            [
+                t.unit.code,
+                t.unit.name,
+                t.indicator.code,
+                t.indicator.name,
+                period_labels.get(item.period.pk, str(item.period)),
+                float(t.annual_target),
+            ],
+            start=1,
+        ):
+            sheet.cell(r, c, value)
+        if item.report and item.report.value is not None:
+            sheet.cell(r, A_VALUE, float(item.report.value))
+            sheet.cell(r, A_NOTE, item.report.note)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _open(content: bytes) -> Any:
+    if len(content) > MAX_BYTES:
+        raise UploadError(
+            [_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}]
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise UploadError([_("This file expands to far more than its size and is refused.")])
+        return load_workbook(io.BytesIO(content), data_only=False)
+    except UploadError:
+        raise
+    except Exception:
+        raise UploadError(
+            [_("The file is not an Excel workbook (.xlsx) or it is damaged.")]
+        ) from None
+
+
+def read_assessor_upload(content: bytes, assessor: Unit, items: list[DueItem]) -> list[UploadedRow]:
+    """The filled rows of an assessing department's upload, or UploadError with every problem."""
+    sheet = _open(content).worksheets[0]
+    headers = [sheet.cell(FIRST_ROW - 1, c).value for c in range(1, len(ASSESSOR_HEADERS) + 1)]
+    if headers != ASSESSOR_HEADERS:
+        raise UploadError(
+            [_("This is not the report template Kaohe gave out: its headers differ.")]
+        )
+    if str(sheet["B1"].value or "") != assessor.code:
+        raise UploadError(
+            [_("This file is for unit %(code)s, not yours.") % {"code": sheet["B1"].value}]
+        )
+    problems: list[str] = []
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row >= FIRST_ROW:
+            problems.append(
+                _("Cells %(range)s are merged; unmerge them.") % {"range": merged.coord}
+            )
+    due = {(i.target.unit.code, i.target.indicator.code): i for i in items}
+    rows: list[UploadedRow] = []
+    seen: set[tuple[str, str]] = set()
+    for r in range(FIRST_ROW, min(sheet.max_row, FIRST_ROW + 20000) + 1):
+        unit_code, code = sheet.cell(r, 1).value, sheet.cell(r, 3).value
+        value, note = sheet.cell(r, A_VALUE).value, sheet.cell(r, A_NOTE).value
+        if unit_code in (None, "") and value in (None, ""):
+            continue
+        for c in (A_VALUE, A_NOTE):
+            cell = sheet.cell(r, c).value
+            if isinstance(cell, str) and cell.startswith("="):
+                problems.append(
+                    _("%(cell)s holds a formula; type the value.")
+                    % {"cell": f"{get_column_letter(c)}{r}"}
+                )
+        key = (str(unit_code), str(code))
+        item = due.get(key)
+        if item is None:
+            problems.append(
+                _("Row %(row)d: %(code)s is not due from your unit now.")
+                % {"row": r, "code": f"{unit_code} {code}"}
+            )
+            continue
+        if key in seen:
+            problems.append(
+                _("Row %(row)d: %(code)s appears twice.")
+                % {"row": r, "code": f"{unit_code} {code}"}
+            )
+            continue
+        seen.add(key)
+        text = _number_text(value)
+        if text is None:
+            problems.append(
+                _("%(cell)s: %(value)s is not a number.") % {"cell": f"G{r}", "value": value}
+            )
+            continue
+        if text and not (isinstance(value, str) and value.startswith("=")):
+            rows.append(UploadedRow(item, text, str(note or "")[:2000]))
     if problems:
         raise UploadError(problems)
     return rows

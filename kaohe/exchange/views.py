@@ -10,11 +10,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.exchange.report_excel import UploadError, read_upload, template
+from kaohe.exchange.report_excel import (
+    UploadError,
+    assessor_template,
+    read_assessor_upload,
+    read_upload,
+    template,
+)
 from kaohe.org.access import Permission, permission_required
 from kaohe.org.models import User
-from kaohe.reporting.selectors import due_list
-from kaohe.reporting.services import GridRow, reports_submit_grid
+from kaohe.reporting.selectors import assessor_due, due_list
+from kaohe.reporting.services import (
+    EnteredRow,
+    GridRow,
+    reports_enter_by_assessor,
+    reports_submit_grid,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,3 +84,51 @@ def report_upload(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("reporting:grid")
     return render(request, "exchange/report_upload.html", {"problems": problems})
+
+
+@permission_required(Permission.REPORT_REVIEW)
+def assessor_template_view(request: HttpRequest) -> HttpResponse:
+    """The assessing department's data for all units, as one workbook to fill in."""
+    user: User = request.user  # type: ignore[assignment]
+    assert user.unit is not None
+    items = assessor_due(user=user, today=timezone.localdate())
+    labels = {
+        item.period.pk: render_to_string(
+            "reporting/period_label.html", {"period": item.period}
+        ).strip()
+        for item in items
+    }
+    response = HttpResponse(assessor_template(user.unit, items, labels), content_type=XLSX)
+    filename = f"data-{user.unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required(Permission.REPORT_REVIEW)
+def assessor_upload(request: HttpRequest) -> HttpResponse:
+    """Upload the filled workbook: every row is entered (and approved) or none."""
+    user: User = request.user  # type: ignore[assignment]
+    assert user.unit is not None
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Choose the filled-in file to upload.")]
+        else:
+            items = assessor_due(user=user, today=timezone.localdate())
+            try:
+                rows = read_assessor_upload(upload.read(), user.unit, items)
+                saved = reports_enter_by_assessor(
+                    user=user,
+                    rows=[EnteredRow(r.item.target, r.item.period, r.value, r.note) for r in rows],
+                )
+            except UploadError as exc:
+                problems = exc.problems
+            except ValidationError as exc:
+                problems = [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]
+            else:
+                messages.success(
+                    request, _("%(n)d values entered and approved.") % {"n": len(saved)}
+                )
+                return redirect("reporting:queue")
+    return render(request, "exchange/assessor_upload.html", {"problems": problems})

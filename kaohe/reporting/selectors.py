@@ -218,3 +218,32 @@ def completeness(*, user: User, period: Period) -> list[Completeness]:
             Completeness(names[unit_id], n, c["in_review"], c["approved"], c["late"], missing)
         )
     return sorted(rows, key=lambda r: (r.share, r.unit_name))
+
+
+def assessor_due(*, user: User, today: date) -> list[DueItem]:
+    """Every unit's target on the indicators the assessing department owns, for the current
+    periods, with any report already made (three queries)."""
+    require(user, Permission.REPORT_REVIEW)
+    periods = current_periods(county_id=county_id_of(user), today=today)
+    targets = list(
+        Target.objects.filter(
+            county_id=county_id_of(user),
+            indicator__assessor_id=unit_id_of(user),
+            scheme__status="published",
+        )
+        .select_related("indicator", "unit")
+        .order_by("indicator__position", "unit__code")
+    )
+    reports = {
+        (r.unit_id, r.indicator_id, r.period_id): r
+        for r in ProgressReport.objects.filter(
+            indicator__assessor_id=unit_id_of(user), period__in=[p.pk for p in periods.values()]
+        )
+    }
+    items = []
+    for target in targets:
+        period = periods.get(PERIOD_OF_FREQUENCY[Frequency(target.indicator.frequency)])
+        if period is not None:
+            report = reports.get((target.unit_id, target.indicator_id, period.pk))
+            items.append(DueItem(target, period, report))
+    return items

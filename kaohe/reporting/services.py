@@ -380,3 +380,74 @@ def report_confirm(*, user: User, report: ProgressReport, version: int) -> Progr
     report.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
     _audit(user, "report.confirm", report, before)
     return report
+
+
+@dataclass(frozen=True)
+class EnteredRow:
+    target: Target
+    period: Period
+    value: str
+    note: str
+
+
+@transaction.atomic
+def reports_enter_by_assessor(*, user: User, rows: Sequence[EnteredRow]) -> list[ProgressReport]:
+    """An assessing department enters data it owns (e.g. statistics) for all units at once.
+
+    The values are approved as entered: the department is the source and the reviewer. Only
+    indicators the department assesses; confirmed data is left alone (the office reopens it).
+    Every row is entered or none: a problem raises a ValidationError keyed by ``unit-indicator``.
+    """
+    require(user, Permission.REPORT_REVIEW)
+    errors: dict[str, list[str]] = {}
+    saved: list[ProgressReport] = []
+    now = timezone.now()
+    for row in rows:
+        key = f"{row.target.unit.code}-{row.target.indicator.code}"
+        if (
+            row.target.indicator.assessor_id != user.unit_id
+            or row.target.county_id != user.county_id
+        ):
+            raise PermissionDenied
+        try:
+            value = parse_value(row.value)
+        except ValidationError as exc:
+            errors[key] = exc.messages
+            continue
+        report = (
+            ProgressReport.objects.select_for_update()
+            .filter(
+                unit_id=row.target.unit_id, indicator_id=row.target.indicator_id, period=row.period
+            )
+            .first()
+        )
+        if report is not None and report.status in {ReportStatus.APPROVED, ReportStatus.CONFIRMED}:
+            errors[key] = [
+                _("Already approved; the performance office reopens it if it must change.")
+            ]
+            continue
+        before = snapshot(report, _FIELDS) if report else None
+        if report is None:
+            report = ProgressReport(
+                county_id=row.target.county_id,
+                unit_id=row.target.unit_id,
+                indicator_id=row.target.indicator_id,
+                period=row.period,
+            )
+        else:
+            report.version += 1
+        report.value, report.note = value, row.note.strip()[:2000]
+        report.status = ReportStatus.APPROVED
+        report.submitted_at = report.reviewed_at = now
+        report.submitted_by = report.reviewed_by = user
+        report.review_note = _("Entered by the assessing department")
+        report.save()
+        _audit(user, "report.enter", report, before)
+        saved.append(report)
+    if errors:
+        raise ValidationError(errors)
+    for report in saved:
+        transaction.on_commit(
+            lambda r=report: report_approved.send(sender=ProgressReport, report=r)  # type: ignore[misc]
+        )
+    return saved
