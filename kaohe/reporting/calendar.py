@@ -19,6 +19,7 @@ REVIEW_DAYS = 10
 # Days after a period's end by which its report is due: Kaohe's defaults (monthly by the 5th,
 # quarterly by the 10th) until the scheme's calendar carries its own (issue 4).
 DUE_AFTER_DAYS = {
+    PeriodKind.WEEK: 2,
     PeriodKind.MONTH: 5,
     PeriodKind.QUARTER: 10,
     PeriodKind.HALF: 15,
@@ -30,8 +31,23 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
+def iso_weeks(year: int) -> list[tuple[int, dt.date, dt.date]]:
+    """The ISO weeks of a year (number, Monday, Sunday): 52 or 53, the first holding 4 January.
+
+    A week belongs to the year of its Thursday, so week 1 may start in late December and the last
+    week may end in early January (ISO 8601).
+    """
+    monday = dt.date.fromisocalendar(year, 1, 1)
+    weeks = []
+    while monday.isocalendar()[0] == year:
+        weeks.append((monday.isocalendar()[1], monday, monday + dt.timedelta(days=6)))
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
 def periods_of_year(*, scheme: Scheme) -> list[Period]:
-    """The year's reporting periods (12 months, 4 quarters, 2 halves, the year), unsaved."""
+    """The year's reporting periods (ISO weeks for the weekly push, 12 months, 4 quarters,
+    2 halves, the year), unsaved."""
     year = scheme.year
     spans = [(PeriodKind.MONTH, m, m, m) for m in range(1, 13)]
     spans += [(PeriodKind.QUARTER, q, 3 * q - 2, 3 * q) for q in range(1, 5)]
@@ -50,6 +66,20 @@ def periods_of_year(*, scheme: Scheme) -> list[Period]:
                 end=end,
                 due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind]),
                 review_due=end + dt.timedelta(days=DUE_AFTER_DAYS[kind] + REVIEW_DAYS),
+            )
+        )
+    for number, monday, sunday in iso_weeks(year):
+        periods.append(
+            Period(
+                county_id=scheme.county_id,
+                scheme=scheme,
+                kind=PeriodKind.WEEK,
+                number=number,
+                start=monday,
+                end=sunday,
+                due=sunday + dt.timedelta(days=DUE_AFTER_DAYS[PeriodKind.WEEK]),
+                review_due=sunday
+                + dt.timedelta(days=DUE_AFTER_DAYS[PeriodKind.WEEK] + REVIEW_DAYS),
             )
         )
     return periods

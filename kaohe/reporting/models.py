@@ -47,6 +47,7 @@ class Target(models.Model):
 
 
 class PeriodKind(models.TextChoices):
+    WEEK = "week", _("Week")
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
     HALF = "half", _("Half year")

@@ -30,7 +30,7 @@ def quarter_theme(today: date) -> str:
 
 # Which period kind an indicator of each frequency reports in.
 PERIOD_OF_FREQUENCY = {
-    Frequency.WEEKLY: PeriodKind.MONTH,  # weekly push is reported monthly until weeks exist
+    Frequency.WEEKLY: PeriodKind.WEEK,
     Frequency.MONTHLY: PeriodKind.MONTH,
     Frequency.QUARTERLY: PeriodKind.QUARTER,
     Frequency.HALF: PeriodKind.HALF,
