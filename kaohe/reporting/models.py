@@ -31,6 +31,11 @@ class Target(models.Model):
     )
     # A seasonal profile: twelve monthly shares of the yearly target, adding up to 1.
     monthly_shares = models.JSONField(_("monthly shares"), default=list, blank=True)
+    # A unit may propose its own target; it counts only once the office approves it.
+    proposed_target = models.DecimalField(
+        _("proposed target"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    proposal_note = models.CharField(_("reason for the proposal"), max_length=500, blank=True)
     # The stretch target (奋斗目标) a unit aims for beyond the yearly target.
     stretch_target = models.DecimalField(
         _("stretch target"), max_digits=16, decimal_places=4, null=True, blank=True

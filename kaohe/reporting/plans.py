@@ -154,3 +154,56 @@ def target_set(
         after={**{f: getattr(target, f) for f in fields}, "reason": reason.strip()},
     )
     return target
+
+
+@transaction.atomic
+def target_propose(*, user: User, target: Target, proposed: Any, note: str) -> Target:
+    """A unit proposes its own yearly target, with its reasoning; the office decides."""
+    require(user, Permission.REPORT_FILL)
+    if target.unit_id != user.unit_id or target.county_id != user.county_id:
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": _("Say why this target is proposed.")})
+    before = {"proposed_target": target.proposed_target, "proposal_note": target.proposal_note}
+    target.proposed_target = parse_value(proposed)
+    target.proposal_note = note.strip()[:500]
+    target.save(update_fields=["proposed_target", "proposal_note"])
+    audit_record(
+        actor=user,
+        action="target.propose",
+        county_code=target.county.code,
+        object_type="target",
+        object_id=target.pk,
+        before=before,
+        after={"proposed_target": target.proposed_target, "proposal_note": target.proposal_note},
+    )
+    return target
+
+
+@transaction.atomic
+def target_proposal_decide(
+    *, user: User, target: Target, approve: bool, reason: str = ""
+) -> Target:
+    """The office approves a unit's proposed target (it becomes the target) or rejects it."""
+    require(user, Permission.REPORT_CONFIRM)
+    if target.county_id != user.county_id:
+        raise PermissionDenied
+    if target.proposed_target is None:
+        raise ValidationError(_("There is no proposal to decide."))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("Say why the proposal is rejected.")})
+    before = {"annual_target": target.annual_target, "proposed_target": target.proposed_target}
+    if approve:
+        target.annual_target = target.proposed_target
+    target.proposed_target, target.proposal_note = None, ""
+    target.save(update_fields=["annual_target", "proposed_target", "proposal_note"])
+    audit_record(
+        actor=user,
+        action="target.approve" if approve else "target.reject",
+        county_code=target.county.code,
+        object_type="target",
+        object_id=target.pk,
+        before=before,
+        after={"annual_target": target.annual_target, "reason": reason.strip()},
+    )
+    return target

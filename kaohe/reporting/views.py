@@ -351,3 +351,39 @@ def lists(request: HttpRequest, target_pk: int) -> HttpResponse:
             and timezone.localdate() > target.scheme.lists_deadline,
         },
     )
+
+
+@require_POST
+@permission_required(Permission.REPORT_FILL)
+def target_propose(request: HttpRequest, target_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    target = access.target_get(user, target_pk)
+    try:
+        plans.target_propose(
+            user=user,
+            target=target,
+            proposed=request.POST.get("proposed", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("Proposal sent to the performance office."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reporting:lists", target_pk=target.pk)
+
+
+@require_POST
+@permission_required(Permission.REPORT_CONFIRM)
+def target_decide(request: HttpRequest, target_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    target = access.target_get(user, target_pk)
+    try:
+        plans.target_proposal_decide(
+            user=user,
+            target=target,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Decided."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reporting:lists", target_pk=target.pk)

@@ -85,3 +85,36 @@ def test_a_seasonal_schedule_changes_the_colour(
         report_approve(user=world.user("assessor"), report=report, version=report.version)
     warning = Warning.objects.get(unit=world.town, indicator=world.leaf)
     assert warning.colour == "red" and round(warning.schedule, 2) == 0.70
+
+
+def test_a_unit_proposes_a_target_and_the_office_decides(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from kaohe.reporting.plans import target_proposal_decide, target_propose
+
+    with pytest.raises(ValidationError):
+        target_propose(user=world.user("unit"), target=world.target, proposed="1000", note=" ")
+    with pytest.raises(PermissionDenied):
+        target_propose(user=world.user("assessor"), target=world.target, proposed="1000", note="x")
+    target = target_propose(
+        user=world.user("unit"), target=world.target, proposed="1000", note="受疫情影响"
+    )
+    assert target.annual_target == Decimal("1200") and target.proposed_target == Decimal("1000")
+    with pytest.raises(ValidationError):
+        target_proposal_decide(user=world.user("office"), target=target, approve=False)
+    target = target_proposal_decide(user=world.user("office"), target=target, approve=True)
+    assert target.annual_target == Decimal("1000") and target.proposed_target is None
+    assert AuditEvent.objects.filter(action="target.approve").exists()
+    client.force_login(world.user("unit"))
+    client.post(
+        reverse("reporting:target_propose", args=[world.target.pk]),
+        {"proposed": "900", "note": "再调"},
+    )
+    client.force_login(world.user("office"))
+    assert "再调" in client.get(reverse("reporting:lists", args=[world.target.pk])).content.decode()
+    client.post(
+        reverse("reporting:target_decide", args=[world.target.pk]),
+        {"decision": "reject", "reason": "不同意"},
+    )
+    world.target.refresh_from_db()
+    assert world.target.annual_target == Decimal("1000") and world.target.proposed_target is None
