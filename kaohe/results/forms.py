@@ -15,6 +15,7 @@ METHOD_LABELS = {
     "rank_points": _("Rank points"),
     "proportional_to_best": _("Proportional to the best"),
     "deduction": _("Deduction per event"),
+    "shortfall_deduction": _("Deduction per unit of shortfall"),
     "per_event_points": _("Points per event"),
 }
 

@@ -13,7 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeAlias
+
+#: A parameter's value in an explanation: a number, a code, nothing, or a list (a rank table,
+#: standard values, weights), kept as a tuple so the explanation stays immutable and hashable.
+ParamValue: TypeAlias = float | str | tuple[float | str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,12 @@ class Explanation:
 
     ``inputs`` and ``parameters`` are copied into read-only mappings, so an explanation cannot be
     changed after the fact (it is stored beside the score it explains). A missing input is None,
-    never NaN, so that equality works and ``as_dict`` is valid JSON.
+    never NaN, so that equality works and ``as_dict`` is valid JSON (tuples become lists).
     """
 
     method: str
     inputs: Mapping[str, float | None]
-    parameters: Mapping[str, float | str | None]
+    parameters: Mapping[str, ParamValue]
     arithmetic: str
     result: Decimal
 
@@ -53,7 +57,9 @@ class Explanation:
         return {
             "method": self.method,
             "inputs": dict(self.inputs),
-            "parameters": dict(self.parameters),
+            "parameters": {
+                k: list(v) if isinstance(v, tuple) else v for k, v in self.parameters.items()
+            },
             "arithmetic": self.arithmetic,
             "result": str(self.result),
         }

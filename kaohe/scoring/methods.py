@@ -1,39 +1,34 @@
-"""Scoring methods: each turns a category's values into points, with an explanation per unit.
+"""Completion ratio (完成率计分), SCORING.md method 1, and the ScoreBatch every method returns.
 
-SCORING.md lists the methods real appraisal schemes use; each function here implements one for
-a whole category at once (numpy arrays in, a ScoreBatch out), following the rounding policy of
-kaohe.scoring.rounding: float64 throughout, half-up rounding to the scheme's places at the end.
+Each method of SCORING.md is a function over a whole category at once (numpy arrays in, a
+ScoreBatch out): method 1 here, stepped completion in kaohe.scoring.stepped, the efficacy
+coefficients in kaohe.scoring.efficacy, rank points and proportional-to-best in
+kaohe.scoring.relative, the composite index in kaohe.scoring.index, deductions, bonuses, events
+and checklists in kaohe.scoring.tallies, evaluators' ratings in kaohe.scoring.rating and vetoes in
+kaohe.scoring.veto. All follow the rounding policy of kaohe.scoring.rounding: float64 throughout,
+half-up rounding to the scheme's places once at the end.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
-from kaohe.scoring.explain import Explanation, format_number
-from kaohe.scoring.rounding import check_places, round_array, round_half_up_array
+from kaohe.scoring.batch import (
+    FloatArray,
+    ScoreBatch,
+    Staged,
+    blockwise,
+    broadcast_units,
+    direction,
+    make_batch,
+)
+from kaohe.scoring.explain import format_number
+from kaohe.scoring.rounding import check_places
 
-
-@dataclass(frozen=True)
-class ScoreBatch:
-    """Scores of a whole category, one entry per unit in input order.
-
-    ``scores`` are rounded to the scheme's places; ``raw`` holds the unrounded float64 scores
-    (read-only), for ranking ties and diagnostics; ``explanations[i].result == scores[i]``.
-    """
-
-    scores: tuple[Decimal, ...]
-    raw: npt.NDArray[np.float64]
-    explanations: tuple[Explanation, ...]
-
-
-def _check_finite(name: str, array: npt.NDArray[np.float64]) -> None:
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite numbers")
+__all__ = ["ScoreBatch", "completion_ratio", "completion_ratio_array"]
 
 
 def _ratio_text(
@@ -54,6 +49,17 @@ def _ratio_text(
     if floor != 0 or ratio < floor:
         inner = f"max({inner}, {format_number(floor, min_decimals=1)})"
     return note, inner
+
+
+def unit_ratio(
+    value: float, target: float, higher: bool, cap: float, all_or_nothing: bool
+) -> float:
+    """One unit's ratio before cap and floor, by the same float operations as the batch."""
+    if all_or_nothing:
+        return 1.0 if (value >= target if higher else value <= target) else 0.0
+    if higher:
+        return value / target if target > 0 else 1.0
+    return target / value if value > 0 else cap
 
 
 def completion_ratio(
@@ -81,9 +87,9 @@ def completion_ratio(
 
     A missing value (NaN) scores 0 whatever the floor: "no value reported → 0". Scores are rounded
     half-up to ``places`` (a scheme setting) at the end only. ``values``, ``targets``, ``points``
-    and ``higher_is_better`` broadcast together. Raises ValueError when cap <= 0, cap < floor,
-    floor < 0, places is outside 0..6, a target or points value is missing, negative or not
-    finite, or a value is infinite.
+    and ``higher_is_better`` broadcast together. Vectorised block by block; explanations are
+    built when read. Raises ValueError when cap <= 0, cap < floor, floor < 0, places is outside
+    0..6, a target or points value is missing, negative or not finite, or a value is infinite.
     """
     check_places(places)
     if not (math.isfinite(cap) and math.isfinite(floor)):
@@ -95,84 +101,127 @@ def completion_ratio(
     if cap < floor:
         raise ValueError(f"cap ({cap}) must not be below floor ({floor})")
 
-    arrays = np.broadcast_arrays(
+    given = (
         np.asarray(values, dtype=np.float64),
         np.asarray(targets, dtype=np.float64),
         np.asarray(points, dtype=np.float64),
         np.asarray(higher_is_better, dtype=np.bool_),
     )
-    if arrays[0].ndim > 1:
-        raise ValueError("completion_ratio takes one-dimensional arrays (one entry per unit)")
-    x, t, p, higher = (np.atleast_1d(a).copy() for a in arrays)
-    if np.any(np.isinf(x)):
-        raise ValueError("values must be finite numbers or NaN (no value reported)")
-    # A missing or negative target is a scheme error, not a unit's shortfall: refuse to score.
-    _check_finite("targets", t)
-    if np.any(t < 0):
-        raise ValueError("targets must not be negative for a completion ratio")
-    _check_finite("points", p)
-    if np.any(p < 0):
-        raise ValueError("points must not be negative")
+    n = broadcast_units("completion_ratio", *given)
+    originals = (values, targets, points, higher_is_better)
+    staged = [Staged(g, a, n) for g, a in zip(originals, given, strict=True)]
+    one_direction = bool(given[3].reshape(-1)[0]) if given[3].size == 1 else None
+    for name, column in (("targets", staged[1]), ("points", staged[2])):
+        if column.single:  # one value for every unit: check it once
+            _check_setting(name, column.array[:1])
 
-    missing = np.isnan(x)
-    # Division by zero and overflow (a subnormal target) are handled by the np.where choices
-    # or give ±inf, which the clip below turns into the cap or the floor.
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if all_or_nothing:
-            met = np.where(higher, x >= t, x <= t)
-            ratio = np.where(met, 1.0, 0.0)
-        else:
-            ratio = np.where(
-                higher,
-                np.where(t > 0, x / t, 1.0),
-                np.where(x > 0, t / x, cap),
-            )
-    bounded = np.clip(ratio, floor, cap)
-    raw = np.where(missing, 0.0, p * bounded)
-    scores = round_array(raw, places)
+    target_zero = staged[1].single and float(staged[1].array[0]) == 0
+    points_each = float(staged[2].array[0]) if staged[2].single else None
 
-    explanations = []
-    for i in range(x.size):
-        value, target, pts, score = float(x[i]), float(t[i]), float(p[i]), scores[i]
-        is_higher = bool(higher[i])
+    def compute(block: slice, out: FloatArray) -> None:
+        xs, ts, ps, hs = (column.block(block) for column in staged)
+        # One reduction tells whether every value is finite (an overflowing sum of finite
+        # values only sends the block to the exact check); NaN means "no value reported".
+        with np.errstate(over="ignore", invalid="ignore"):
+            clean = bool(np.isfinite(np.add.reduce(xs)))
+        if not clean and np.any(np.isinf(xs)):
+            raise ValueError("values must be finite numbers or NaN (no value reported)")
+        has_zero = target_zero
+        if not staged[1].single:
+            lowest = ts.min()
+            with np.errstate(over="ignore"):
+                if not (lowest >= 0 and np.isfinite(np.add.reduce(ts))):
+                    _check_setting("targets", ts)
+            has_zero = lowest == 0
+        if points_each is None:
+            _check_setting("points", ps)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            _ratios(xs, ts, hs, one_direction, cap, all_or_nothing, has_zero, out)
+        np.maximum(out, floor, out=out)
+        np.minimum(out, cap, out=out)
+        np.multiply(out, ps if points_each is None else points_each, out=out)
+        if not clean:
+            out[np.isnan(xs)] = 0.0  # no value reported → 0
+
+    raw, rounded = blockwise(n, places, compute)
+    x, t, p, h = (column.done() for column in staged)
+    variant = "all_or_nothing" if all_or_nothing else "ratio"
+
+    def parameters(i: int) -> dict[str, float | str | None]:
+        return {
+            "points": float(p[i]),
+            "cap": cap,
+            "floor": floor,
+            "direction": direction(bool(h[i])),
+            "variant": variant,
+        }
+
+    def explain(i: int, score: str) -> tuple[dict[str, float | None], str]:
+        value, target, pts, is_higher = float(x[i]), float(t[i]), float(p[i]), bool(h[i])
+        inputs: dict[str, float | None] = {
+            "value": None if math.isnan(value) else value,
+            "target": target,
+        }
         if math.isnan(value):
-            arithmetic = "no value reported → 0"
-        elif all_or_nothing:
+            return inputs, "no value reported → 0"
+        ratio = unit_ratio(value, target, is_higher, cap, all_or_nothing)
+        bounded = min(max(ratio, floor), cap)
+        if all_or_nothing:
             sign = "≥" if is_higher else "≤"
-            met_text = "yes" if ratio[i] == 1.0 else "no"
-            factor = format_number(float(bounded[i]))
+            met_text = "yes" if ratio == 1.0 else "no"
+            factor = format_number(bounded)
             # Say which bound moved the 1 or 0, so the line explains itself.
-            if bounded[i] != ratio[i]:
-                factor += " (floor)" if ratio[i] < floor else " (cap)"
-            arithmetic = (
+            if bounded != ratio:
+                factor += " (floor)" if ratio < floor else " (cap)"
+            return inputs, (
                 f"{format_number(value)} {sign} {format_number(target)}? {met_text} → "
                 f"{format_number(pts)} × {factor} = {score}"
             )
+        note, inner = _ratio_text(value, target, ratio, cap, floor, is_higher)
+        pts_text, factor = format_number(pts), format_number(bounded)
+        return inputs, f"{note}{pts_text} × {inner} = {pts_text} × {factor} = {score}"
+
+    return make_batch("completion_ratio", raw, places, parameters, explain, rounded=rounded)
+
+
+def _check_setting(name: str, column: FloatArray) -> None:
+    # A missing or negative target is a scheme error, not a unit's shortfall: refuse to score.
+    if not np.all(np.isfinite(column)):
+        raise ValueError(f"{name} must be finite numbers")
+    if np.any(column < 0):
+        what = "targets must not be negative for a completion ratio" if name == "targets" else ""
+        raise ValueError(what or f"{name} must not be negative")
+
+
+def _ratios(
+    x: FloatArray,
+    t: FloatArray,
+    h: npt.NDArray[np.bool_],
+    one_direction: bool | None,
+    cap: float,
+    all_or_nothing: bool,
+    has_zero: bool,
+    out: FloatArray,
+) -> None:
+    """Each unit's ratio before cap and floor into ``out`` (``unit_ratio`` over a block)."""
+    if all_or_nothing:
+        if one_direction is None:
+            out[:] = np.where(h, x >= t, x <= t)
         else:
-            note, inner = _ratio_text(value, target, float(ratio[i]), cap, floor, is_higher)
-            pts_text, factor = format_number(pts), format_number(float(bounded[i]))
-            arithmetic = f"{note}{pts_text} × {inner} = {pts_text} × {factor} = {score}"
-        explanations.append(
-            Explanation(
-                method="completion_ratio",
-                inputs={"value": None if math.isnan(value) else value, "target": target},
-                parameters={
-                    "points": pts,
-                    "cap": cap,
-                    "floor": floor,
-                    "direction": "higher" if is_higher else "lower",
-                    "variant": "all_or_nothing" if all_or_nothing else "ratio",
-                    "places": places,
-                },
-                arithmetic=arithmetic,
-                result=score,
-            )
-        )
-    raw.setflags(write=False)
-    return ScoreBatch(tuple(scores), raw, tuple(explanations))
-
-
-CHUNK = 1 << 16  # values per block: keeps each block's temporaries in the CPU's cache
+            out[:] = x >= t if one_direction else x <= t
+        return
+    if one_direction is not False:
+        np.divide(x, t, out=out)
+        if has_zero:
+            out[t <= 0] = 1.0  # nothing due: ratio 1
+        if one_direction:
+            return
+        higher = out.copy()
+    np.divide(t, x, out=out)
+    if not x.min() > 0:  # NaN or a value of 0 or less: nothing beats zero
+        out[x <= 0] = cap
+    if one_direction is None:
+        np.copyto(out, higher, where=h)
 
 
 def completion_ratio_array(
@@ -184,43 +233,18 @@ def completion_ratio_array(
     floor: float = 0.0,
     higher_is_better: bool = True,
     places: int = 2,
-) -> npt.NDArray[np.float64]:
-    """The same scores as ``completion_ratio``, as rounded floats, without explanations.
+) -> FloatArray:
+    """The rounded scores of ``completion_ratio`` as float64, for callers that want only them.
 
-    For scoring a whole province or country at once: vectorised over blocks of values that fit
-    in the processor's cache, with in-place operations, and the same half-up rounding
-    (rounding.round_half_up_array). ``completion_ratio`` on the same inputs explains each of
-    these numbers; a test holds the two equal.
+    The same call as ``completion_ratio(...).rounded``: since explanations are built only when
+    read, the explained path is as fast as this one.
     """
-    if cap <= 0 or floor < 0 or cap < floor:
-        raise ValueError("cap must be positive and not below the floor, the floor not negative")
-    check_places(places)
-    x = np.asarray(values, dtype=np.float64).ravel()
-    t = np.asarray(targets, dtype=np.float64).ravel()
-    out = np.empty_like(x)
-    scale = 10.0**places
-    for start in range(0, x.size, CHUNK):
-        xs, ts, o = x[start : start + CHUNK], t[start : start + CHUNK], out[start : start + CHUNK]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if higher_is_better:
-                np.divide(xs, ts, out=o)
-                o[ts <= 0] = 1.0
-            else:
-                np.divide(ts, xs, out=o)
-                o[xs <= 0] = cap
-        np.clip(o, floor, cap, out=o)
-        np.multiply(o, points * scale, out=o)
-        o[np.isnan(xs)] = 0.0
-        # Half-up on the 6-decimal value, as round_half_up_array does (scores are non-negative).
-        np.round(o, 6, out=o)
-        np.add(o, 0.5, out=o)
-        np.floor(o, out=o)
-        np.divide(o, scale, out=o)
-    if np.any(out * scale >= 1e8):
-        return round_half_up_array(
-            completion_ratio(
-                x, t, points, cap=cap, floor=floor, higher_is_better=higher_is_better, places=places
-            ).raw,
-            places,
-        )
-    return out
+    return completion_ratio(
+        values,
+        targets,
+        points,
+        cap=cap,
+        floor=floor,
+        higher_is_better=higher_is_better,
+        places=places,
+    ).rounded

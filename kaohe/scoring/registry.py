@@ -1,220 +1,326 @@
-"""The scoring methods a scheme can name, with their parameters, checked before use.
+"""The scoring methods a scheme can name, with their parameter schemas, checked before use.
 
-A scheme names a leaf's method as ``{"kind": "efficacy_coefficient", "satisfactory": 12,
-"not_allowed": 6}``. ``validate_method`` reports every problem with such a description (an
-unknown kind, a missing, unknown, mistyped or out-of-range parameter) and ``score_method`` scores
-a category with it. Methods that need more than a value and a target per unit (evaluator
-ratings, multi-kind checklists, composite indices) are called directly by the rounds that use
-them; the registry covers the methods a leaf indicator's value and target drive.
+A scheme names a method and its parameters as ``{"kind": "efficacy_coefficient",
+"satisfactory": 12, "not_allowed": 6}``. REGISTRY maps every method code of SCORING.md (and
+the composite, ranking and grading steps) to a MethodSpec: the function, the schema of its
+parameters (kaohe.scoring.params: type, range, required) and, for the methods a leaf indicator's
+value and target drive, how to score a category from them (METHODS holds those, the ones the
+scheme designer offers for a leaf).
+
+- ``validate_method`` lists every problem (an unknown method, an unknown, missing, mistyped or
+  out-of-range parameter, or settings that contradict each other), each a sentence naming the
+  parameter; ``check_method`` raises ValueError with them.
+- ``score_method`` scores a category of leaf values and targets with a method description;
+  ``bind_method`` gives any method's function with the scheme's parameters bound, to be called
+  with the method's own inputs (counts, ratings, components, scores...).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from kaohe.scoring.efficacy import efficacy_coefficient, efficacy_five_standards, stepped_completion
-from kaohe.scoring.methods import ScoreBatch, completion_ratio
+from kaohe.scoring.batch import ScoreBatch
+from kaohe.scoring.composite import composite
+from kaohe.scoring.efficacy import efficacy_coefficient, efficacy_five_standards
+from kaohe.scoring.grading import grade
+from kaohe.scoring.index import composite_index
+from kaohe.scoring.leaves import LEAF_SCORERS, LeafScorer
+from kaohe.scoring.methods import completion_ratio
+from kaohe.scoring.params import Param, parameters_text, parse_parameters
+from kaohe.scoring.rating import evaluator_rating
 from kaohe.scoring.relative import proportional_to_best, rank_points
-from kaohe.scoring.tallies import deduction, per_event_points
+from kaohe.scoring.standings import rank_within
+from kaohe.scoring.stepped import stepped_completion
+from kaohe.scoring.tallies import (
+    bonus,
+    checklist,
+    deduction,
+    per_event_points,
+    rank_bonus,
+    shortfall_deduction,
+)
+from kaohe.scoring.veto import veto
 
-
-@dataclass(frozen=True)
-class Param:
-    kind: str  # "number", "bool", "numbers" (a list), "choice"
-    required: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-    length: int | None = None  # for "numbers": exact length
-
-
-Scorer = Callable[..., ScoreBatch]
+__all__ = [
+    "METHODS",
+    "REGISTRY",
+    "MethodSpec",
+    "bind_method",
+    "check_method",
+    "parameters_text",
+    "parse_parameters",
+    "score_method",
+    "validate_method",
+]
 
 
 @dataclass(frozen=True)
 class MethodSpec:
+    """A method a scheme can name: its code, function, parameter schema, what else the function
+    takes (``inputs``), and the leaf scorer when one value and target per unit drive it."""
+
     code: str
+    function: Callable[..., Any]
     params: Mapping[str, Param]
-    score: Callable[
-        [Mapping[str, Any], npt.NDArray[np.float64], npt.NDArray[np.float64], float, bool, int],
-        ScoreBatch,
+    inputs: str
+    leaf: LeafScorer | None = None
+    check: Callable[[Mapping[str, Any]], list[str]] | None = field(default=None, repr=False)
+
+
+SHARE = Param("number", minimum=0, maximum=10)
+POINTS = Param("number", minimum=0)
+PLACES = Param("integer", minimum=0, maximum=6, doc="decimal places of the result")
+TIES = Param("choice", choices=("share", "forbid"))
+
+
+def _same_length(*names: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    def check(p: Mapping[str, Any]) -> list[str]:
+        lengths = {len(p[n]) for n in names if n in p}
+        return [f"{', '.join(names)} must have one entry per item"] if len(lengths) > 1 else []
+
+    return check
+
+
+def _weights_add_up(p: Mapping[str, Any]) -> list[str]:
+    weights = p.get("weights")
+    if not isinstance(weights, Mapping):
+        return ["weights must map each evaluator group's name to its weight"]
+    if abs(math.fsum(weights.values()) - 1) > 1e-9:
+        return ["weights of the evaluator groups must add up to 1"]
+    return []
+
+
+def _caps_are_grades(p: Mapping[str, Any]) -> list[str]:
+    unknown = [c for c in p["caps"].values() if c not in p["grades"]]
+    return [f"caps name grades that are not in grades: {unknown}"] if unknown else []
+
+
+def _quotas_fit(p: Mapping[str, Any]) -> list[str]:
+    grades = list(p["thresholds"])
+    unknown = [g for g in p.get("quotas", {}) if g not in grades]
+    if unknown:
+        return [f"quotas name grades that are not in thresholds: {unknown}"]
+    if grades[-1] in p.get("quotas", {}):
+        return [f"the last grade, {grades[-1]}, takes everyone left and has no quota"]
+    return []
+
+
+def _spec(code: str, function: Callable[..., Any], inputs: str, **kw: Any) -> MethodSpec:
+    return MethodSpec(code, function, inputs=inputs, leaf=LEAF_SCORERS.get(code), **kw)
+
+
+LEAF_INPUTS = "values, targets and points per unit"
+REGISTRY: dict[str, MethodSpec] = {
+    spec.code: spec
+    for spec in [
+        _spec(
+            "completion_ratio",
+            completion_ratio,
+            LEAF_INPUTS,
+            params={
+                "cap": Param("number", minimum=0.01, maximum=10),
+                "floor": SHARE,
+                "all_or_nothing": Param("bool"),
+            },
+        ),
+        _spec(
+            "stepped_completion",
+            stepped_completion,
+            LEAF_INPUTS,
+            params={
+                "step": Param("number", minimum=0.0001, maximum=1),
+                "bonus_per_step": POINTS,
+                "penalty_step": Param("number", minimum=0.0001, maximum=1),
+                "penalty_per_step": POINTS,
+                "ceiling": Param("number", minimum=1, maximum=10),
+                "floor": Param("number", minimum=0, maximum=1),
+                "linear": Param("bool"),
+            },
+        ),
+        _spec(
+            "efficacy_coefficient",
+            efficacy_coefficient,
+            "values and points per unit",
+            params={
+                "satisfactory": Param("number", required=True),
+                "not_allowed": Param("number", required=True),
+                "base": Param("number", minimum=0, maximum=1),
+                "floor": Param("number", minimum=-10, maximum=10),
+                "cap": Param("number", minimum=0, maximum=10),
+            },
+        ),
+        _spec(
+            "efficacy_five_standards",
+            efficacy_five_standards,
+            "values and points per unit",
+            params={
+                "standards": Param("numbers", required=True, length=5),
+                "coefficients": Param("numbers", length=5, minimum=0, maximum=10),
+                "below_poor": Param("number", minimum=0, maximum=1),
+            },
+        ),
+        _spec(
+            "rank_points",
+            rank_points,
+            "values and points per unit",
+            params={
+                "table": Param("numbers", minimum=0),
+                "beyond_table": POINTS,
+                "step_share": Param("number", minimum=0, maximum=1),
+                "last_points": POINTS,
+                "step_up": POINTS,
+                "ties": TIES,
+            },
+        ),
+        _spec("proportional_to_best", proportional_to_best, "values and points", params={}),
+        _spec(
+            "deduction",
+            deduction,
+            "counts (units × kinds) and points",
+            params={"per_event": Param("per_event", required=True, minimum=0), "floor": POINTS},
+        ),
+        _spec(
+            "shortfall_deduction",
+            shortfall_deduction,
+            LEAF_INPUTS,
+            params={
+                "per_unit_points": POINTS,
+                "unit": Param("number", above=0),
+                "relative": Param("bool"),
+                "whole_units": Param("bool"),
+                "floor": POINTS,
+            },
+        ),
+        _spec(
+            "per_event_points",
+            per_event_points,
+            "counts (units × kinds × levels) and points",
+            params={"per_event": Param("per_event", required=True, minimum=0)},
+        ),
+        _spec(
+            "composite_index",
+            composite_index,
+            "values (units × indicators)",
+            params={
+                "standards": Param("numbers", required=True, above=0),
+                "weights": Param("numbers", required=True, minimum=0),
+                "higher_is_better": Param("bools"),
+                "scale": Param("number", above=0),
+                "index_cap": Param("number", above=0),
+                "names": Param("codes"),
+            },
+            check=_same_length("standards", "weights", "higher_is_better", "names"),
+        ),
+        _spec(
+            "bonus",
+            bonus,
+            "counts (units × levels)",
+            params={
+                "per_event": Param("per_event", required=True),
+                "cap": Param("number", required=True, minimum=0),
+            },
+        ),
+        _spec(
+            "rank_bonus",
+            rank_bonus,
+            "ranks in the higher-level appraisal",
+            params={
+                "out_of": Param("integer", required=True, minimum=1),
+                "top": Param("numbers"),
+                "bottom": Param("numbers"),
+            },
+        ),
+        _spec(
+            "checklist",
+            checklist,
+            "ticks (units × conditions) and points",
+            params={
+                "worth": Param("per_event", required=True, minimum=0),
+                "mode": Param("choice", choices=("met", "defects")),
+                "floor": POINTS,
+            },
+        ),
+        _spec(
+            "evaluator_rating",
+            evaluator_rating,
+            "ratings or votes per evaluator group, by name",
+            params={
+                "weights": Param("per_event", required=True, minimum=0, maximum=1),
+                "drop_extremes": Param("bool"),
+                "votes": Param("bool"),
+                "grade_points": Param("per_event", minimum=0),
+                "points": POINTS,
+                "full_marks": Param("number", above=0),
+            },
+            check=_weights_add_up,
+        ),
+        _spec(
+            "veto",
+            veto,
+            "flags (units × kinds of event)",
+            params={
+                "caps": Param("code_map", required=True),
+                "grades": Param("codes", required=True),
+            },
+            check=_caps_are_grades,
+        ),
+        _spec(
+            "composite",
+            composite,
+            "components (units × components), bonus and deduction per unit",
+            params={
+                "weights": Param("numbers", required=True, minimum=0),
+                "bonus_cap": POINTS,
+                "deduction_cap": POINTS,
+                "names": Param("codes"),
+            },
+            check=_same_length("weights", "names"),
+        ),
+        _spec(
+            "rank_within",
+            rank_within,
+            "scores per unit",
+            params={"higher_is_better": Param("bool"), "ties": TIES, "places": PLACES},
+        ),
+        _spec(
+            "grade",
+            grade,
+            "scores per unit, and vetoes",
+            params={
+                "thresholds": Param("thresholds", required=True),
+                "quotas": Param("quotas"),
+                "boundary_ties": Param("choice", choices=("together", "input_order")),
+                "places": PLACES,
+            },
+            check=_quotas_fit,
+        ),
     ]
-
-
-def _completion(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    return completion_ratio(
-        x,
-        t,
-        pts,
-        cap=p.get("cap", 1.0),
-        floor=p.get("floor", 0.0),
-        all_or_nothing=p.get("all_or_nothing", False),
-        higher_is_better=higher,
-        places=places,
-    )
-
-
-def _stepped(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    if not higher:  # mirror: a value under a lower-is-better target is over-completion
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x, t = np.where(x > 0, t * t / x, np.inf), t
-    keys = ("step", "bonus_per_step", "penalty_step", "penalty_per_step", "ceiling", "linear")
-    return stepped_completion(x, t, pts, places=places, **{k: p[k] for k in keys if k in p})
-
-
-def _efficacy(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    keys = ("satisfactory", "not_allowed", "base", "floor", "cap")
-    return efficacy_coefficient(x, pts, places=places, **{k: p[k] for k in keys if k in p})
-
-
-def _five(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    keys = ("standards", "coefficients", "below_poor")
-    return efficacy_five_standards(x, pts, places=places, **{k: p[k] for k in keys if k in p})
-
-
-def _rank(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    keys = ("table", "beyond_table", "step_share", "last_points", "ties")
-    return rank_points(
-        x, pts, higher_is_better=higher, places=places, **{k: p[k] for k in keys if k in p}
-    )
-
-
-def _best(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    return proportional_to_best(x, pts, higher_is_better=higher, places=places)
-
-
-def _deduction(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    counts = np.nan_to_num(np.asarray(x, dtype=np.float64))
-    return deduction(
-        counts, pts, per_event=[p["per_event"]], floor=p.get("floor", 0.0), places=places
-    )
-
-
-def _events(
-    p: Mapping[str, Any], x: Any, t: Any, pts: float, higher: bool, places: int
-) -> ScoreBatch:
-    counts = np.nan_to_num(np.asarray(x, dtype=np.float64))
-    return per_event_points(counts, pts, per_event=[p["per_event"]], places=places)
-
-
-NUMBER = Param("number")
-METHODS: dict[str, MethodSpec] = {
-    "completion_ratio": MethodSpec(
-        "completion_ratio",
-        {
-            "cap": Param("number", minimum=0.01, maximum=10),
-            "floor": Param("number", minimum=0, maximum=10),
-            "all_or_nothing": Param("bool"),
-        },
-        _completion,
-    ),
-    "stepped_completion": MethodSpec(
-        "stepped_completion",
-        {
-            "step": Param("number", minimum=0.0001, maximum=1),
-            "bonus_per_step": Param("number", minimum=0),
-            "penalty_step": Param("number", minimum=0.0001, maximum=1),
-            "penalty_per_step": Param("number", minimum=0),
-            "ceiling": Param("number", minimum=1, maximum=10),
-            "linear": Param("bool"),
-        },
-        _stepped,
-    ),
-    "efficacy_coefficient": MethodSpec(
-        "efficacy_coefficient",
-        {
-            "satisfactory": Param("number", required=True),
-            "not_allowed": Param("number", required=True),
-            "base": Param("number", minimum=0, maximum=1),
-            "floor": NUMBER,
-            "cap": NUMBER,
-        },
-        _efficacy,
-    ),
-    "efficacy_five_standards": MethodSpec(
-        "efficacy_five_standards",
-        {
-            "standards": Param("numbers", required=True, length=5),
-            "coefficients": Param("numbers", length=5),
-            "below_poor": Param("number", minimum=0, maximum=1),
-        },
-        _five,
-    ),
-    "rank_points": MethodSpec(
-        "rank_points",
-        {
-            "table": Param("numbers"),
-            "beyond_table": Param("number", minimum=0),
-            "step_share": Param("number", minimum=0, maximum=1),
-            "last_points": Param("number", minimum=0),
-            "ties": Param("choice", choices=("share", "forbid")),
-        },
-        _rank,
-    ),
-    "proportional_to_best": MethodSpec("proportional_to_best", {}, _best),
-    "deduction": MethodSpec(
-        "deduction",
-        {
-            "per_event": Param("number", required=True, minimum=0),
-            "floor": Param("number", minimum=0),
-        },
-        _deduction,
-    ),
-    "per_event_points": MethodSpec(
-        "per_event_points", {"per_event": Param("number", required=True, minimum=0)}, _events
-    ),
 }
 
-
-def _check_param(name: str, spec: Param, value: Any) -> str | None:
-    if spec.kind == "bool":
-        return None if isinstance(value, bool) else f"{name} must be true or false"
-    if spec.kind == "choice":
-        return None if value in spec.choices else f"{name} must be one of {', '.join(spec.choices)}"
-    values = value if spec.kind == "numbers" else [value]
-    if spec.kind == "numbers":
-        if not isinstance(value, list | tuple) or not value:
-            return f"{name} must be a list of numbers"
-        if spec.length is not None and len(value) != spec.length:
-            return f"{name} must have {spec.length} numbers"
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            return f"{name} must be a number"
-        if spec.minimum is not None and v < spec.minimum:
-            return f"{name} must be at least {spec.minimum}"
-        if spec.maximum is not None and v > spec.maximum:
-            return f"{name} must be at most {spec.maximum}"
-    return None
+#: The methods a leaf indicator's value and target drive: the scheme designer's choices.
+METHODS: dict[str, MethodSpec] = {code: s for code, s in REGISTRY.items() if s.leaf is not None}
 
 
-def validate_method(method: Mapping[str, Any]) -> list[str]:
-    """Every problem with a method description (empty: it can be used)."""
+def validate_method(method: Mapping[str, Any], *, leaf: bool = True) -> list[str]:
+    """Every problem with a method description, each naming its parameter (empty: usable).
+
+    Beyond each parameter's type and range, settings that contradict each other are found: the
+    methods without a leaf scorer run their own checks, and with ``leaf`` (the default: a scheme
+    names methods for its leaf indicators) a leaf method scores a two-unit sample as a leaf.
+    """
     kind = method.get("kind")
-    if kind not in METHODS:
-        return [f"unknown scoring method {kind!r}; known: {', '.join(sorted(METHODS))}"]
-    spec = METHODS[str(kind)]
+    if kind not in REGISTRY:
+        return [f"unknown scoring method {kind!r}; known: {', '.join(sorted(REGISTRY))}"]
+    spec = REGISTRY[str(kind)]
     problems = [
-        f"unknown parameter {name!r} for {kind}"
+        f"unknown parameter {name!r} for {kind}; known: {', '.join(spec.params) or 'none'}"
         for name in method
         if name != "kind" and name not in spec.params
     ]
@@ -222,15 +328,46 @@ def validate_method(method: Mapping[str, Any]) -> list[str]:
         if name not in method:
             if param.required:
                 problems.append(f"{name} is required for {kind}")
-            continue
-        problem = _check_param(name, param, method[name])
-        if problem:
+        elif problem := param.problem(name, method[name]):
             problems.append(problem)
-    if kind == "rank_points" and ("table" in method) == ("step_share" in method):
-        problems.append("rank_points needs either table or step_share")
-    if kind == "efficacy_coefficient" and method.get("satisfactory") == method.get("not_allowed"):
-        problems.append("satisfactory and not_allowed must differ")
+    if problems:
+        return problems
+    params = _arguments(spec, method)
+    if spec.check is not None:
+        problems.extend(spec.check(params))
+    if leaf and spec.leaf is not None and not problems:
+        try:
+            spec.leaf(params, np.array([1.0, 2.0]), np.array([1.0, 1.0]), 1.0, True, 2)
+        except ValueError as exc:
+            problems.append(str(exc))
     return problems
+
+
+def check_method(method: Mapping[str, Any], *, leaf: bool = True) -> dict[str, Any]:
+    """The method's parameters, ready to pass on; ValueError listing every problem otherwise
+    (``leaf`` as for ``validate_method``)."""
+    problems = validate_method(method, leaf=leaf)
+    if problems:
+        raise ValueError(f"scoring method {method.get('kind')!r}: {'; '.join(problems)}")
+    return _arguments(REGISTRY[str(method["kind"])], method)
+
+
+def _arguments(spec: MethodSpec, method: Mapping[str, Any]) -> dict[str, Any]:
+    # Whole numbers typed as 2.0 (a form parses every number as a float) become ints.
+    return {
+        name: int(value) if spec.params[name].kind == "integer" else value
+        for name, value in method.items()
+        if name != "kind"
+    }
+
+
+def bind_method(method: Mapping[str, Any]) -> Callable[..., Any]:
+    """The method's function with the scheme's parameters bound, checked first.
+
+    E.g. ``bind_method({"kind": "bonus", "per_event": {"province": 3}, "cap": 5})(counts)``.
+    """
+    params = check_method(method, leaf=False)
+    return partial(REGISTRY[str(method["kind"])].function, **params)
 
 
 def score_method(
@@ -242,62 +379,18 @@ def score_method(
     higher_is_better: bool = True,
     places: int = 2,
 ) -> ScoreBatch:
-    """Score a category with a method description; ValueError if it is not valid."""
-    problems = validate_method(method)
-    if problems:
-        raise ValueError("; ".join(problems))
-    spec = METHODS[str(method["kind"])]
+    """Score a category of leaf values and targets with a method description.
+
+    ValueError if the description is not valid, or names a method that is not driven by one
+    value and target per unit (use ``bind_method`` for those).
+    """
+    params = check_method(method)
+    spec = REGISTRY[str(method["kind"])]
+    if spec.leaf is None:
+        raise ValueError(
+            f"{spec.code} is not scored from a value and a target per unit; it takes "
+            f"{spec.inputs} (see bind_method)"
+        )
     x = np.asarray(values, dtype=np.float64)
     t = np.asarray(targets, dtype=np.float64)
-    return spec.score(method, x, t, points, higher_is_better, places)
-
-
-def parameters_text(method: Mapping[str, Any]) -> str:
-    """A method's parameters as people type them: ``cap=1.2; standards=16,12,8,4,1``."""
-    parts = []
-    for name, value in method.items():
-        if name == "kind":
-            continue
-        if isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, list | tuple):
-            text = ",".join(_plain(v) for v in value)
-        else:
-            text = _plain(value)
-        parts.append(f"{name}={text}")
-    return "; ".join(parts)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _parse_value(text: str) -> Any:
-    text = text.strip()
-    if text.lower() in {"true", "false"}:
-        return text.lower() == "true"
-    if "," in text:
-        return [float(v) for v in text.split(",") if v.strip()]
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def parse_parameters(text: str) -> tuple[dict[str, Any], bool]:
-    """Parameters typed as ``name=value; ...`` (lists with commas, true/false), and whether the
-    text was malformed (a part without ``=``, or a list with a non-number)."""
-    params: dict[str, Any] = {}
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        name, sep, value = part.partition("=")
-        if not sep or not name.strip():
-            return params, True
-        try:
-            params[name.strip()] = _parse_value(value)
-        except ValueError:
-            return params, True
-    return params, False
+    return spec.leaf(params, x, t, points, higher_is_better, places)

@@ -25,6 +25,7 @@ Completion:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
@@ -34,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kaohe.scoring.explain import Explanation, format_number
+from kaohe.scoring.lazy import LazySequence
 
 #: Level of a unit without a reported value (or without a target): not a colour.
 NO_DATA: Final = -1
@@ -97,14 +99,20 @@ class WarningBatch:
     """Warnings for a whole category, one entry per unit in input order.
 
     ``levels`` is int8 (Level values, or NO_DATA); ``completion`` and ``gap`` (points behind)
-    are NaN where there is no data. The arrays are read-only.
+    are NaN where there is no data. The arrays are read-only. ``explanations`` (or
+    ``explain(i)``) gives unit i's Explanation, built when it is first read: the levels of a
+    whole province are computed vectorised, and only the explanations looked at cost anything.
     """
 
     levels: npt.NDArray[np.int8]
     completion: npt.NDArray[np.float64]
     schedule: npt.NDArray[np.float64]
     gap: npt.NDArray[np.float64]
-    explanations: tuple[Explanation, ...]
+    explanations: Sequence[Explanation]
+
+    def explain(self, i: int) -> Explanation:
+        """Unit i's Explanation: completion, schedule, gap and the colour it gives."""
+        return self.explanations[i]
 
 
 def _frozen(array: npt.NDArray[np.generic]) -> None:
@@ -199,8 +207,8 @@ def warning_levels(
     }
     # The band text depends only on the level: build the four once, not once per unit.
     bands = {lv: _band(lv, thresholds) for lv in (0, 1, 2, 3)}
-    explanations = []
-    for i in range(x.size):
+
+    def build(i: int) -> Explanation:
         value, target, share, level = float(x[i]), float(t[i]), float(s[i]), int(levels[i])
         if math.isnan(value):
             arithmetic = "no value reported"
@@ -213,19 +221,18 @@ def warning_levels(
                 f"gap {_format_gap(float(gap[i]), thresholds)} pt {bands[level]}"
                 f" → {level_code(level)}"
             )
-        explanations.append(
-            Explanation(
-                method="warning_schedule",
-                inputs={
-                    "value": None if math.isnan(value) else value,
-                    "target": None if math.isnan(target) else target,
-                    "schedule": share,
-                },
-                parameters={"direction": "higher" if higher[i] else "lower", **parameters},
-                arithmetic=arithmetic,
-                result=Decimal(level),
-            )
+        return Explanation(
+            method="warning_schedule",
+            inputs={
+                "value": None if math.isnan(value) else value,
+                "target": None if math.isnan(target) else target,
+                "schedule": share,
+            },
+            parameters={"direction": "higher" if higher[i] else "lower", **parameters},
+            arithmetic=arithmetic,
+            result=Decimal(level),
         )
-    for array in (levels, completion, s, gap):
+
+    for array in (levels, completion, s, gap, x, t, higher):
         _frozen(array)
-    return WarningBatch(levels, completion, s, gap, tuple(explanations))
+    return WarningBatch(levels, completion, s, gap, LazySequence(x.size, build))
