@@ -9,9 +9,10 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export KAOHE_CHROMIUM ?= /usr/bin/chromium
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
-# gettext compiles the translations; Chromium and the CJK fonts are for the browser tests.
-APT_RUNTIME := gettext
-APT_TEST := chromium fonts-noto-cjk
+# gettext compiles the translations; Pango and the Noto CJK fonts let WeasyPrint print Chinese
+# PDFs; Chromium drives the browser tests and poppler turns PDFs into text and images in tests.
+APT_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+APT_TEST := chromium poppler-utils
 
 .PHONY: install system-deps system-deps-test apt-install assets messages messages-update static migrate demo serve lint test test-sqlite test-postgres test-e2e bench clean
 

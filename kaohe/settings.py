@@ -87,10 +87,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kaohe.org",
     "kaohe.audit",
+    "kaohe.documents",
     "kaohe.schemes",
     "kaohe.reporting",
     "kaohe.monitoring",
     "kaohe.results",
+    "kaohe.supervision",
+    "kaohe.appraisal",
     "kaohe.dashboard",
     "kaohe.exchange",
     "kaohe.demo",
@@ -249,4 +252,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("KAOHE_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

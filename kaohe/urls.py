@@ -16,4 +16,6 @@ urlpatterns = [
     path("scheme/", include("kaohe.schemes.urls")),
     path("scheme/designer/", include("kaohe.results.urls")),
     path("audit/", include("kaohe.audit.urls")),
+    path("supervision/", include("kaohe.supervision.urls")),
+    path("appraisal/", include("kaohe.appraisal.urls")),
 ]

@@ -14,7 +14,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.org.models import Role
+from tests.appraisal import routes as appraisal_routes
 from tests.factories import World
+from tests.supervision import routes as supervision_routes
 
 ALL = frozenset(Role.values)
 BUSINESS = frozenset({"office", "assessor", "unit", "leader", "supervisor", "organisation"})
@@ -72,6 +74,11 @@ ROUTES: dict[str, Route] = {
 LOGGED_IN_STATUS = {"org:login": 302}
 # Routes on an object of one user's own: its owner gets the page, everyone else a 404.
 OWNED_BY = {"org:inbox_read": "unit"}
+
+# Apps with many routes keep their rows beside their tests, in the same format.
+for _rows in (supervision_routes, appraisal_routes):
+    ROUTES.update(_rows.ROUTES)
+    OWNED_BY.update(_rows.OWNED_BY)
 
 
 def _names(patterns: list[Any], prefix: str = "") -> set[str]:

@@ -37,6 +37,20 @@ class Permission(StrEnum):
     ROLE_ASSIGN = "role.assign"
     ACCOUNT_LIST = "account.list"
     AUDIT_VIEW = "audit.view"
+    # Warnings' closed loop (issue 5)
+    NOTICE_VIEW = "notice.view"
+    NOTICE_ISSUE = "notice.issue"
+    RECTIFY = "notice.rectify"
+    SUPERVISION_RECORD = "supervision.record"
+    PROBLEM_MANAGE = "problem.manage"
+    CADENCE_VIEW = "cadence.view"
+    # Rounds, appeals and their application (issue 7)
+    ROUND_MANAGE = "round.manage"
+    RESULT_VIEW = "result.view"
+    APPEAL_FILE = "appeal.file"
+    RATING_ENTER = "rating.enter"
+    CADRE_VIEW = "cadre.view"
+    CADRE_MANAGE = "cadre.manage"
 
 
 _BUSINESS = frozenset(
@@ -55,6 +69,19 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.ROLE_ASSIGN: frozenset({Role.SECADMIN}),
     Permission.ACCOUNT_LIST: frozenset({Role.SYSADMIN, Role.SECADMIN}),
     Permission.AUDIT_VIEW: frozenset({Role.AUDITADMIN}),
+    Permission.NOTICE_VIEW: _BUSINESS,
+    Permission.NOTICE_ISSUE: frozenset({Role.OFFICE, Role.SUPERVISOR}),
+    Permission.RECTIFY: frozenset({Role.UNIT}),
+    Permission.SUPERVISION_RECORD: frozenset({Role.OFFICE, Role.SUPERVISOR}),
+    Permission.PROBLEM_MANAGE: frozenset({Role.OFFICE, Role.SUPERVISOR}),
+    Permission.CADENCE_VIEW: frozenset({Role.OFFICE}),
+    Permission.ROUND_MANAGE: frozenset({Role.OFFICE}),
+    Permission.RESULT_VIEW: _BUSINESS,
+    Permission.APPEAL_FILE: frozenset({Role.UNIT}),
+    Permission.RATING_ENTER: frozenset({Role.OFFICE}),
+    # Cadre actions and records: the organisation department decides, the office may read.
+    Permission.CADRE_VIEW: frozenset({Role.ORGANISATION, Role.OFFICE}),
+    Permission.CADRE_MANAGE: frozenset({Role.ORGANISATION}),
 }
 
 SCOPE_OF_ROLE: dict[str, Scope] = {
