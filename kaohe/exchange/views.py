@@ -19,13 +19,10 @@ from kaohe.exchange.report_excel import (
 )
 from kaohe.org.access import Permission, permission_required
 from kaohe.org.models import User
+from kaohe.reporting.bulk import EnteredRow, reports_enter_by_assessor
+from kaohe.reporting.items import items_for
 from kaohe.reporting.selectors import assessor_due, due_list
-from kaohe.reporting.services import (
-    EnteredRow,
-    GridRow,
-    reports_enter_by_assessor,
-    reports_submit_grid,
-)
+from kaohe.reporting.services import GridRow, reports_submit_grid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,7 +38,8 @@ def report_template(request: HttpRequest) -> HttpResponse:
         ).strip()
         for item in items
     }
-    response = HttpResponse(template(user.unit, items, labels), content_type=XLSX)
+    data_items = items_for(i.target.indicator for i in items)
+    response = HttpResponse(template(user.unit, items, labels, data_items), content_type=XLSX)
     filename = f"report-{user.unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -59,7 +57,8 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         else:
             items = due_list(user=user, today=timezone.localdate())
             try:
-                rows = read_upload(upload.read(), user.unit, items)
+                data_items = items_for(i.target.indicator for i in items)
+                rows = read_upload(upload.read(), user.unit, items, data_items)
                 saved = reports_submit_grid(
                     user=user,
                     rows=[
@@ -69,6 +68,7 @@ def report_upload(request: HttpRequest) -> HttpResponse:
                             r.value,
                             r.note,
                             r.item.report.version if r.item.report else None,
+                            r.items,
                         )
                         for r in rows
                     ],
@@ -98,7 +98,10 @@ def assessor_template_view(request: HttpRequest) -> HttpResponse:
         ).strip()
         for item in items
     }
-    response = HttpResponse(assessor_template(user.unit, items, labels), content_type=XLSX)
+    data_items = items_for(i.target.indicator for i in items)
+    response = HttpResponse(
+        assessor_template(user.unit, items, labels, data_items), content_type=XLSX
+    )
     filename = f"data-{user.unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -117,10 +120,14 @@ def assessor_upload(request: HttpRequest) -> HttpResponse:
         else:
             items = assessor_due(user=user, today=timezone.localdate())
             try:
-                rows = read_assessor_upload(upload.read(), user.unit, items)
+                data_items = items_for(i.target.indicator for i in items)
+                rows = read_assessor_upload(upload.read(), user.unit, items, data_items)
                 saved = reports_enter_by_assessor(
                     user=user,
-                    rows=[EnteredRow(r.item.target, r.item.period, r.value, r.note) for r in rows],
+                    rows=[
+                        EnteredRow(r.item.target, r.item.period, r.value, r.note, r.items)
+                        for r in rows
+                    ],
                 )
             except UploadError as exc:
                 problems = exc.problems

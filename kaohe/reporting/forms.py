@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.reporting.items import field_name
+from kaohe.schemes.models import DataItem
+
 
 class ReportForm(forms.Form):
+    """One value, or, for an indicator with a formula, one input per data item.
+
+    The item inputs are not required here: the service names a missing item in its own words
+    ("Enter the value of ..."), checks the numbers and computes the value.
+    """
+
     value = forms.CharField(label=_("Value"), max_length=32)
     note = forms.CharField(
         label=_("Progress note"),
@@ -13,6 +25,29 @@ class ReportForm(forms.Form):
         max_length=2000,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, data_items: Sequence[DataItem] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.data_items = list(data_items)
+        if self.data_items:
+            del self.fields["value"]
+        for item in self.data_items:
+            self.fields[field_name(item.code)] = forms.CharField(
+                label=item.name,
+                max_length=32,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "class": "item-value"}
+                ),
+            )
+
+    def item_rows(self) -> list[tuple[DataItem, forms.BoundField]]:
+        return [(item, self[field_name(item.code)]) for item in self.data_items]
+
+    def item_values(self) -> dict[str, str]:
+        return {
+            item.code: self.cleaned_data.get(field_name(item.code), "") for item in self.data_items
+        }
 
 
 class ReviewForm(forms.Form):

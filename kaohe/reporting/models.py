@@ -98,6 +98,9 @@ class ProgressReport(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True)
+    # When the indicator has a formula over data items, the unit reports the items and `value`
+    # is computed from them on submission: {item code: "decimal text"}, empty otherwise.
+    items = models.JSONField(_("data item values"), default=dict, blank=True)
     note = models.TextField(_("progress note"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT

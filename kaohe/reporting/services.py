@@ -9,9 +9,9 @@ the save is refused rather than silently overwriting (optimistic locking).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from kaohe.org.models import User
 from kaohe.org.services import notify
 from kaohe.reporting.events import report_approved
 from kaohe.reporting.evidence import CheckedFile, evidence_check
+from kaohe.reporting.items import compute, indicator_items, parse_number
 from kaohe.reporting.models import (
     Evidence,
     Period,
@@ -38,8 +39,7 @@ from kaohe.reporting.models import (
 from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import EDITABLE, REOPENABLE, allowed
 
-_FIELDS = ["value", "note", "status", "review_note", "is_late", "flags", "version"]
-MAX_ABS_VALUE = Decimal("1e11")
+_FIELDS = ["value", "items", "note", "status", "review_note", "is_late", "flags", "version"]
 
 
 class StaleVersion(ValidationError):
@@ -47,15 +47,7 @@ class StaleVersion(ValidationError):
 
 
 def parse_value(raw: Any) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError({"value": _("Enter a number.")}) from exc
-    if not value.is_finite() or not math.isfinite(float(value)):
-        raise ValidationError({"value": _("Enter a number.")})
-    if abs(value) >= MAX_ABS_VALUE:
-        raise ValidationError({"value": _("The number is too large.")})
-    return value.quantize(Decimal("0.0001"))
+    return parse_number(raw, "value")
 
 
 def _lock(report: ProgressReport, version: int | None) -> ProgressReport:
@@ -88,6 +80,30 @@ def _audit(user: User, action: str, report: ProgressReport, before: dict[str, An
     )
 
 
+def stored_flags(flags: Sequence[Any]) -> list[dict[str, Any]]:
+    """Flags as JSON can keep them: an infinite z-score (all peers equal, this value not) is
+    stored as None, which PostgreSQL's JSON accepts and the page shows as ∞."""
+    out = []
+    for flag in flags:
+        data = flag.as_dict()
+        score = data.get("score")
+        if isinstance(score, float) and not math.isfinite(score):
+            data["score"] = None
+            data["infinite"] = True
+        out.append(data)
+    return out
+
+
+def value_of(
+    indicator: Any, value: Any, items: Mapping[str, Any] | None
+) -> tuple[Decimal, dict[str, str]]:
+    """The value to store and the data item values behind it (empty without a formula)."""
+    data_items = indicator_items(indicator)
+    if data_items:
+        return compute(indicator, data_items, items or {})
+    return parse_value(value), {}
+
+
 @transaction.atomic
 def report_submit(
     *,
@@ -98,6 +114,7 @@ def report_submit(
     note: str,
     version: int | None = None,
     files: Sequence[UploadedFile] = (),
+    items: Mapping[str, Any] | None = None,
 ) -> ProgressReport:
     """A unit submits its value, note and evidence for one indicator and period (填报).
 
@@ -105,6 +122,10 @@ def report_submit(
     again. A submission after the period's deadline is accepted and flagged late. Every file is
     checked (type on content, size) before anything is written: one bad file refuses the whole
     submission.
+
+    When the indicator has a formula over data items, ``items`` ({code: value}) is what the
+    unit reports: each item is checked and the value is computed from the formula
+    (kaohe.reporting.items); ``value`` is then ignored.
     """
     require(user, Permission.REPORT_FILL)
     if target.unit_id != user.unit_id or target.county_id != user.county_id:
@@ -112,7 +133,7 @@ def report_submit(
     checked = _check_files(files)
     if period.scheme_id != target.scheme_id:
         raise ValidationError(_("The period belongs to another scheme."))
-    parsed = parse_value(value)
+    parsed, item_values = value_of(target.indicator, value, items)
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": _("The note is longer than 2000 characters.")})
@@ -147,10 +168,11 @@ def report_submit(
             % {"date": period.review_due.isoformat()}
         )
     report.value = parsed
+    report.items = item_values
     report.note = note
     report.status = ReportStatus.SUBMITTED
     report.is_late = timezone.localdate(now) > period.due
-    report.flags = [f.as_dict() for f in quality_flags(target=target, period=period, value=parsed)]
+    report.flags = stored_flags(quality_flags(target=target, period=period, value=parsed))
     report.submitted_at = now
     report.submitted_by = user
     if existing is None:
@@ -160,6 +182,7 @@ def report_submit(
         report.save(
             update_fields=[
                 "value",
+                "items",
                 "note",
                 "status",
                 "is_late",
@@ -185,6 +208,7 @@ class GridRow:
     value: str
     note: str
     version: int | None
+    items: Mapping[str, str] | None = None
 
 
 @transaction.atomic
@@ -208,6 +232,7 @@ def reports_submit_grid(*, user: User, rows: Sequence[GridRow]) -> list[Progress
                         value=row.value,
                         note=row.note,
                         version=row.version,
+                        items=row.items,
                     )
                 )
         except ValidationError as exc:
@@ -380,74 +405,3 @@ def report_confirm(*, user: User, report: ProgressReport, version: int) -> Progr
     report.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
     _audit(user, "report.confirm", report, before)
     return report
-
-
-@dataclass(frozen=True)
-class EnteredRow:
-    target: Target
-    period: Period
-    value: str
-    note: str
-
-
-@transaction.atomic
-def reports_enter_by_assessor(*, user: User, rows: Sequence[EnteredRow]) -> list[ProgressReport]:
-    """An assessing department enters data it owns (e.g. statistics) for all units at once.
-
-    The values are approved as entered: the department is the source and the reviewer. Only
-    indicators the department assesses; confirmed data is left alone (the office reopens it).
-    Every row is entered or none: a problem raises a ValidationError keyed by ``unit-indicator``.
-    """
-    require(user, Permission.REPORT_REVIEW)
-    errors: dict[str, list[str]] = {}
-    saved: list[ProgressReport] = []
-    now = timezone.now()
-    for row in rows:
-        key = f"{row.target.unit.code}-{row.target.indicator.code}"
-        if (
-            row.target.indicator.assessor_id != user.unit_id
-            or row.target.county_id != user.county_id
-        ):
-            raise PermissionDenied
-        try:
-            value = parse_value(row.value)
-        except ValidationError as exc:
-            errors[key] = exc.messages
-            continue
-        report = (
-            ProgressReport.objects.select_for_update()
-            .filter(
-                unit_id=row.target.unit_id, indicator_id=row.target.indicator_id, period=row.period
-            )
-            .first()
-        )
-        if report is not None and report.status in {ReportStatus.APPROVED, ReportStatus.CONFIRMED}:
-            errors[key] = [
-                _("Already approved; the performance office reopens it if it must change.")
-            ]
-            continue
-        before = snapshot(report, _FIELDS) if report else None
-        if report is None:
-            report = ProgressReport(
-                county_id=row.target.county_id,
-                unit_id=row.target.unit_id,
-                indicator_id=row.target.indicator_id,
-                period=row.period,
-            )
-        else:
-            report.version += 1
-        report.value, report.note = value, row.note.strip()[:2000]
-        report.status = ReportStatus.APPROVED
-        report.submitted_at = report.reviewed_at = now
-        report.submitted_by = report.reviewed_by = user
-        report.review_note = _("Entered by the assessing department")
-        report.save()
-        _audit(user, "report.enter", report, before)
-        saved.append(report)
-    if errors:
-        raise ValidationError(errors)
-    for report in saved:
-        transaction.on_commit(
-            lambda r=report: report_approved.send(sender=ProgressReport, report=r)  # type: ignore[misc]
-        )
-    return saved

@@ -16,6 +16,13 @@ from kaohe.org.forms import add_service_errors
 from kaohe.org.models import Cadre, Unit, User
 from kaohe.reporting import access, plans, selectors, services
 from kaohe.reporting.forms import ConfirmForm, ReopenForm, ReportForm, ReviewForm
+from kaohe.reporting.items import (
+    attach_item_index,
+    field_name,
+    indicator_items,
+    items_for,
+    shared_values,
+)
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, TargetLists
 from kaohe.reporting.quality import quality_flags
 from kaohe.reporting.workflow import REOPENABLE
@@ -45,20 +52,27 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
     previous = selectors.previous_value(
         report_unit_id=target.unit_id, indicator_id=target.indicator_id, before=period.end
     )
+    data_items = indicator_items(target.indicator)
     initial: dict[str, object] = {"version": report.version if report else None}
     if report is not None:
         initial.update(value=report.value, note=report.note)
-    form = ReportForm(request.POST or None, initial=initial)
+    if data_items:
+        # A figure entered once: items already given for another indicator are pre-filled.
+        known = {**shared_values(unit_id=target.unit_id, period_id=period.pk)}
+        known.update(report.items if report is not None else {})
+        initial.update({field_name(c): v for c, v in known.items()})
+    form = ReportForm(request.POST or None, initial=initial, data_items=data_items)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_submit(
                 user=user,
                 target=target,
                 period=period,
-                value=form.cleaned_data["value"],
+                value=form.cleaned_data.get("value", ""),
                 note=form.cleaned_data["note"],
                 version=form.cleaned_data["version"],
                 files=request.FILES.getlist("files"),
+                items=form.item_values() if data_items else None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -75,6 +89,7 @@ def fill(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
             "report": report,
             "previous": previous,
             "max_mb": settings.KAOHE_EVIDENCE_MAX_MB,
+            "data_items": data_items,
         },
     )
 
@@ -87,12 +102,15 @@ def _int(raw: str | None) -> int | None:
 def queue(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     status = request.GET.get("status") or ReportStatus.SUBMITTED
-    reports = selectors.review_queue(
-        user=user,
-        status=status,
-        unit_id=_int(request.GET.get("unit")),
-        indicator_id=_int(request.GET.get("indicator")),
-    )[:300]
+    reports = list(
+        selectors.review_queue(
+            user=user,
+            status=status,
+            unit_id=_int(request.GET.get("unit")),
+            indicator_id=_int(request.GET.get("indicator")),
+        )[:300]
+    )
+    attach_item_index(reports)
     return render(
         request,
         "reporting/queue.html",
@@ -218,12 +236,23 @@ def check(request: HttpRequest, target_pk: int, period_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     target = access.target_get_for_fill(user, target_pk)
     period = access.period_get(user, period_pk)
+    data_items = indicator_items(target.indicator)
+    raw = {d.code: request.POST.get(field_name(d.code), "") for d in data_items}
     try:
-        value = services.parse_value(request.POST.get("value", ""))
-    except ValidationError:
-        return render(request, "reporting/flags.html", {"flags": []})
+        value, _items = services.value_of(target.indicator, request.POST.get("value", ""), raw)
+    except ValidationError as exc:
+        problems = exc.messages if data_items and all(raw.values()) else []
+        return render(request, "reporting/flags.html", {"flags": [], "problems": problems})
     flags = quality_flags(target=target, period=period, value=value)
-    return render(request, "reporting/flags.html", {"flags": [f.as_dict() for f in flags]})
+    return render(
+        request,
+        "reporting/flags.html",
+        {
+            "flags": [f.as_dict() for f in flags],
+            "computed": value if data_items else None,
+            "unit_of_measure": target.indicator.unit_of_measure,
+        },
+    )
 
 
 @require_POST
@@ -254,6 +283,7 @@ def grid(request: HttpRequest) -> HttpResponse:
     """The unit's whole period on one keyboard-friendly grid, pre-filled from the last period."""
     user: User = request.user  # type: ignore[assignment]
     items = selectors.due_list(user=user, today=timezone.localdate())
+    data_items = items_for(item.target.indicator for item in items)
     errors: dict[str, list[str]] = {}
     posted: dict[str, str] = {}
     if request.method == "POST":
@@ -264,7 +294,12 @@ def grid(request: HttpRequest) -> HttpResponse:
             value = request.POST.get(f"value-{item.key}", "").strip()
             posted[f"value-{item.key}"] = value
             posted[f"note-{item.key}"] = request.POST.get(f"note-{item.key}", "")
-            if not value:
+            raw = {
+                d.code: request.POST.get(f"item-{item.key}-{d.code}", "").strip()
+                for d in data_items.get(item.target.indicator_id, [])
+            }
+            posted.update({f"item-{item.key}-{c}": v for c, v in raw.items()})
+            if not (any(raw.values()) if raw else value):
                 continue  # rows left empty are not submitted
             version = request.POST.get(f"version-{item.key}") or None
             rows.append(
@@ -274,6 +309,7 @@ def grid(request: HttpRequest) -> HttpResponse:
                     value,
                     posted[f"note-{item.key}"],
                     int(version) if version and version.isdigit() else None,
+                    raw or None,
                 )
             )
         try:
@@ -293,6 +329,17 @@ def grid(request: HttpRequest) -> HttpResponse:
             posted.get(f"value-{item.key}", ""),
             posted.get(f"note-{item.key}", ""),
             errors.get(item.key, []),
+            [
+                (
+                    d,
+                    f"item-{item.key}-{d.code}",
+                    posted.get(
+                        f"item-{item.key}-{d.code}",
+                        (item.report.items or {}).get(d.code, "") if item.report else "",
+                    ),
+                )
+                for d in data_items.get(item.target.indicator_id, [])
+            ],
         )
         for item in items
     ]

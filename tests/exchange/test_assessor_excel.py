@@ -60,7 +60,13 @@ def test_an_upload_enters_and_approves_every_units_value(
     assert response.status_code == 302
     values = {r.unit.code: (r.value, r.status) for r in ProgressReport.objects.all()}
     assert values == {"T01": (Decimal("1100"), "approved"), "T02": (Decimal("300"), "approved")}
-    assert AuditEvent.objects.filter(action="report.enter").count() == 2
+    # One audit event per batch, naming every row it wrote.
+    events = AuditEvent.objects.filter(action="report.enter")
+    assert events.count() == 1
+    rows = events.get().after["rows"]
+    assert sorted((r["id"], r["value"]) for r in rows) == sorted(
+        (r.pk, str(r.value)) for r in ProgressReport.objects.all()
+    )
     assert Warning.objects.count() == 2  # the colours follow at once
 
 
