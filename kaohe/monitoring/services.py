@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from django.db import transaction
 
 from kaohe.audit.services import audit_record
 from kaohe.monitoring.models import Warning
+from kaohe.org.models import Unit
 from kaohe.reporting.models import ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import Indicator, Scheme
+from kaohe.scoring.rank_warnings import RELATIVE_METHODS, rank_warning_levels
 from kaohe.scoring.schedule import linear_share, monthly_share
 from kaohe.scoring.warnings import WarningThresholds, warning_levels
 
@@ -40,6 +43,11 @@ def schedule_share(
     return linear_share(as_of, date(scheme.year, 1, 1), date(scheme.year, 12, 31))
 
 
+def warns_by_rank(indicator: Indicator) -> bool:
+    """Indicators scored among peers warn by their rank in the category (rank_warnings)."""
+    return (indicator.method or {}).get("kind") in RELATIVE_METHODS
+
+
 def warnings_compute(
     *,
     indicator: Indicator,
@@ -60,13 +68,37 @@ def warnings_compute(
     shares = np.array(
         [schedule_share(indicator, scheme, as_of, profiles.get(u)) for u, _t in targets]
     )
-    batch = warning_levels(
-        vals,
-        goals,
-        shares,
-        higher_is_better=indicator.higher_is_better,
-        thresholds=thresholds_of(scheme),
-    )
+    if not indicator.higher_is_better and indicator.cumulative:
+        # A cumulative ceiling (accidents, complaints) is judged by pace: the value so far
+        # against the share of the yearly ceiling the schedule allows by now.
+        batch = warning_levels(
+            vals,
+            goals * shares,
+            np.ones_like(shares),
+            higher_is_better=False,
+            thresholds=thresholds_of(scheme),
+        )
+    else:
+        batch = warning_levels(
+            vals,
+            goals,
+            shares,
+            higher_is_better=indicator.higher_is_better,
+            thresholds=thresholds_of(scheme),
+        )
+    levels = [int(v) for v in batch.levels]
+    by_rank: dict[int, dict[str, Any]] = {}
+    if warns_by_rank(indicator):
+        # Scored among peers: the colour is the unit's standing in its category.
+        category_of = dict(
+            Unit.objects.filter(pk__in=[u for u, _t in targets]).values_list("pk", "category_id")
+        )
+        for category in set(category_of.values()):
+            members = [i for i, (u, _t) in enumerate(targets) if category_of.get(u) == category]
+            ranked = rank_warning_levels(vals[members], higher_is_better=indicator.higher_is_better)
+            for k, i in enumerate(members):
+                levels[i] = int(ranked.levels[k])
+                by_rank[i] = ranked.explanations[k].as_dict()
     out = []
     for i, (unit_id, goal) in enumerate(targets):
         completion = float(batch.completion[i])
@@ -76,12 +108,12 @@ def warnings_compute(
                 unit_id=unit_id,
                 indicator=indicator,
                 as_of=as_of,
-                level=int(batch.levels[i]),
+                level=levels[i],
                 value=values.get(unit_id),
                 target=goal,
                 completion=None if np.isnan(completion) else completion,
                 schedule=float(shares[i]),
-                explanation=batch.explanations[i].as_dict(),
+                explanation=by_rank.get(i) or batch.explanations[i].as_dict(),
             )
         )
     return out
@@ -103,7 +135,8 @@ def warning_refresh(
     """
     scheme = indicator.scheme
     targets = Target.objects.filter(indicator=indicator)
-    if unit_ids is not None:
+    # One unit's value moves every peer's rank: an indicator warned by rank is redone whole.
+    if unit_ids is not None and not warns_by_rank(indicator):
         targets = targets.filter(unit_id__in=list(unit_ids))
     rows = list(targets.values_list("unit_id", "annual_target", "schedule", "monthly_shares"))
     target_rows = [(u, t) for u, t, _k, _s in rows]
@@ -148,4 +181,8 @@ def warning_refresh(
         object_id=indicator.pk,
         after={"as_of": as_of, "levels": {w.unit_id: w.level for w in saved}},
     )
+    # The year-end forecast goes with the warning (predictive warning, docs/forecast.md).
+    from kaohe.monitoring.forecast import forecast_refresh  # it imports this module
+
+    forecast_refresh(indicator=indicator, as_of=as_of, warnings=saved, actor=actor)
     return saved

@@ -15,8 +15,9 @@ Completion:
   so completion is ``min(target / value, LOWER_IS_BETTER_MAX_COMPLETION)``: at or under the
   target it is at least 1, which is green for any schedule (a schedule never exceeds 1); a value
   of 0 or less is fully compliant and gets the maximum. The maximum only keeps the number finite
-  for storage and charts. Note that the schedule does not pro-rate a cap: a cumulative count
-  under its yearly cap is green whatever its pace.
+  for storage and charts. This function does not pro-rate a cap: a caller judging a cumulative
+  count by pace passes the share of the cap allowed by now as the target and a schedule of 1
+  (kaohe.monitoring.services.warnings_compute does).
 - a missing value (NaN) is its own state, ``NO_DATA`` (-1), not a colour: "no value reported".
   A missing target is ``NO_DATA`` too ("no target set"), so one unset target does not stop the
   colouring of a whole category; a negative target is a scheme error and raises ValueError.
