@@ -1,11 +1,13 @@
-"""Peer ranking (同级排位): the prefecture's counties compared on the same statistics."""
+"""Peer ranking (同级排位) and the official bulletins (通报) the office issues."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.models import County
+from kaohe.reporting.models import Period
 
 
 class PeerMetric(models.Model):
@@ -51,3 +53,50 @@ class PeerStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.metric_id} {self.period}: {self.value}"
+
+
+class BulletinKind(models.TextChoices):
+    """The official bulletins of the cadence (周推进、月调度、季评估、半年一总结) and the year."""
+
+    MONTHLY = "monthly", _("Monthly dispatch bulletin")
+    QUARTERLY = "quarterly", _("Quarterly evaluation bulletin")
+    SEMIANNUAL = "semiannual", _("Semi-annual summary bulletin")
+    ANNUAL = "annual", _("Annual results bulletin")
+
+
+class Bulletin(models.Model):
+    """An issued bulletin (通报): its number and the content it was issued with, frozen.
+
+    A draft is never stored: it is computed afresh for its period whenever it is shown. Issuing
+    assigns the next number of its kind and year (gap-free: numbers are taken under a lock on
+    the county) and keeps the content with its SHA-256, so the issued document can be printed
+    again, identical, whatever happens to the data later.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=BulletinKind.choices)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    # The year and sequence of the document number (保绩通〔2026〕3号): the year of issue.
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    document_number = models.CharField(_("document number"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "kind", "year", "number"], name="bulletin_number_per_kind_year"
+            ),
+            models.UniqueConstraint(fields=["county", "period"], name="one_bulletin_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_number
