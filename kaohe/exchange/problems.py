@@ -30,6 +30,7 @@ MESSAGES = {
         "The leaves of category %(category)s add up to %(sum)s points, not its total %(total)s."
     ),
     "bad_method": _("Scoring method of %(code)s: %(detail)s"),
+    "bad_appraisal": _("Rules of the %(kind)s rounds: %(detail)s"),
     "bad_formula": _("Formula of %(code)s: %(detail)s"),
     "unknown_data_item": _("Formula of %(code)s names unknown data items: %(items)s."),
     "unknown_source": _("Indicator %(code)s implements unknown higher-level indicator %(source)s."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kaohe.appraisal.inputs import DEFAULT_RULES
 from kaohe.exchange.fields import Reader
 from kaohe.exchange.problems import Problem, SchemeFileError
 from kaohe.exchange.spec import (
@@ -23,6 +24,7 @@ from kaohe.exchange.spec import (
     SourceSpec,
 )
 from kaohe.exchange.validation import validate_spec
+from kaohe.scoring.rounds import check_rules
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -57,6 +59,29 @@ def _points(r: Reader, raw: Any, where: str) -> dict[str, float]:
     return {str(k): r.number(raw, k, f"{where}.{k}", required=True) for k in raw}
 
 
+def _appraisal(r: Any, given: Any) -> dict[str, Any]:
+    """``settings.appraisal``: the rules of each kind of round, checked with the defaults they
+    override (kaohe.appraisal.inputs.DEFAULT_RULES)."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        r.add("settings.appraisal", "wrong_type", field="appraisal", expected="an object")
+        return {}
+    kept: dict[str, Any] = {}
+    for kind, rules in given.items():
+        where = f"settings.appraisal.{kind}"
+        if kind not in DEFAULT_RULES:
+            r.add(where, "bad_choice", field=kind, choices="quarterly, annual")
+            continue
+        if not isinstance(rules, dict):
+            r.add(where, "wrong_type", field=kind, expected="an object")
+            continue
+        for detail in check_rules(DEFAULT_RULES[kind] | rules):
+            r.add(where, "bad_appraisal", kind=kind, detail=detail)
+        kept[kind] = rules
+    return kept
+
+
 def spec_from_data(data: Any) -> SchemeSpec:
     """A SchemeSpec from parsed JSON, or SchemeFileError with every problem found."""
     r = Reader()
@@ -78,6 +103,7 @@ def spec_from_data(data: Any) -> SchemeSpec:
     if not isinstance(warning, dict):
         r.add("settings.warning", "wrong_type", field="warning", expected="an object")
         warning = {}
+    appraisal = _appraisal(r, settings.get("appraisal"))
     categories = tuple(
         CategorySpec(
             code=r.text(c, "code", f"categories[{n}].code", required=True),
@@ -158,6 +184,7 @@ def spec_from_data(data: Any) -> SchemeSpec:
             r.number(warning, "orange", "settings.warning.orange", default=5.0),
             r.number(warning, "red", "settings.warning.red", default=15.0),
         ),
+        appraisal=appraisal,
         categories=categories,
         data_items=data_items,
         sources=sources,
@@ -191,6 +218,7 @@ def spec_to_data(spec: SchemeSpec) -> dict[str, Any]:
         "settings": {
             "score_places": spec.score_places,
             "warning": dict(zip(("yellow", "orange", "red"), spec.warning, strict=True)),
+            **({"appraisal": spec.appraisal} if spec.appraisal else {}),
         },
         "categories": [
             {

@@ -83,6 +83,7 @@ def scheme_import(*, spec: SchemeSpec, county: County, actor: Any = None) -> Sch
         name=spec.name,
         rules_text=spec.rules_text,
         score_places=spec.score_places,
+        appraisal_rules=spec.appraisal,
         warn_yellow=Decimal(str(spec.warning[0])),
         warn_orange=Decimal(str(spec.warning[1])),
         warn_red=Decimal(str(spec.warning[2])),
@@ -175,6 +176,7 @@ def scheme_spec(scheme: Scheme) -> SchemeSpec:
         name=scheme.name,
         rules_text=scheme.rules_text,
         score_places=scheme.score_places,
+        appraisal=scheme.appraisal_rules or {},
         warning=(
             _number(scheme.warn_yellow),
             _number(scheme.warn_orange),

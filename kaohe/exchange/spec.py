@@ -70,6 +70,7 @@ class SchemeSpec:
     rules_text: str = ""
     score_places: int = 2
     warning: tuple[float, float, float] = (0.0, 5.0, 15.0)
+    appraisal: dict[str, Any] = field(default_factory=dict)
     categories: tuple[CategorySpec, ...] = ()
     data_items: tuple[DataItemSpec, ...] = ()
     sources: tuple[SourceSpec, ...] = ()

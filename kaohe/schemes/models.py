@@ -31,6 +31,9 @@ class Scheme(models.Model):
     score_places = models.PositiveSmallIntegerField(default=2)
     # The appraisal rules the scheme implements (考核管理办法), as published.
     rules_text = models.TextField(_("appraisal rules"), blank=True)
+    # How rounds add up, per kind of round ("quarterly", "annual"): components and weights,
+    # grades, quotas, vetoes, caps (docs/appraisal.md); what is absent takes the defaults.
+    appraisal_rules = models.JSONField(_("rules of the appraisal rounds"), default=dict, blank=True)
     # Units edit their task, measures and responsibility lists until this date; after it the
     # lists lock and only the performance office changes them, with a reason.
     lists_deadline = models.DateField(_("deadline for the lists"), null=True, blank=True)
