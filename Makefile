@@ -87,6 +87,9 @@ test-e2e: install messages system-deps-test
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scoring_bench.py
+	$(BIN)/python bench/battlemap_load.py
+	$(BIN)/python bench/deadline_rush.py
+	$(BIN)/python bench/bulk_import.py
 
 clean:
 	rm -rf $(VENV) node_modules data .mypy_cache .ruff_cache

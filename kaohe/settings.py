@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "kaohe.staticfiles.KaoheStaticFilesConfig",
     "django_tasks",
     "django_tasks_db",
     "kaohe.org",

@@ -31,3 +31,35 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+def shared_demo(today: Any) -> Any:
+    """A module-scoped fixture: the demo county built once for all the tests of a module.
+
+    Building the demo takes most of a minute, so a module builds it once inside a transaction
+    that is rolled back when the module ends; each test runs in a savepoint within it (the
+    ``db`` fixture), so what one test writes is undone before the next. Use it as
+    ``demo = shared_demo(TODAY)`` in the module, and request ``demo`` together with ``db``.
+    """
+
+    @pytest.fixture(scope="module")
+    def demo(django_db_setup: None, django_db_blocker: Any) -> Any:
+        from django.db import transaction
+        from django.test.utils import override_settings
+
+        from kaohe.demo.builder import demo_build
+
+        fast = override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        )
+        with django_db_blocker.unblock(), fast:
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield demo_build(today=today)
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    return demo

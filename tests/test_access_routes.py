@@ -61,6 +61,29 @@ ROUTES: dict[str, Route] = {
     "dashboard:battlemap": (NO_ARGS, "get", BUSINESS, 200),
     "dashboard:peers": (NO_ARGS, "get", BUSINESS, 200),
     "dashboard:cell": (lambda w: [w.town.pk, w.leaf.pk], "get", BUSINESS, 200),
+    "dashboard:screen": (NO_ARGS, "get", BUSINESS, 200),
+    "dashboard:mine": (NO_ARGS, "get", BUSINESS, 302),
+    "dashboard:portfolio": (
+        NO_ARGS,
+        "get",
+        frozenset({"office", "leader", "supervisor", "organisation"}),
+        200,
+    ),
+    "dashboard:unit": (lambda w: [w.town.pk], "get", BUSINESS, 200),
+    # Bulletins: the office previews drafts and issues; every business role reads issued ones.
+    "dashboard:bulletins": (NO_ARGS, "get", BUSINESS, 200),
+    "dashboard:bulletin": (lambda w: [_issued_bulletin(w)], "get", BUSINESS, 200),
+    "dashboard:bulletin_pdf": (lambda w: [_issued_bulletin(w)], "get", BUSINESS, 200),
+    "dashboard:bulletin_xlsx": (lambda w: [_issued_bulletin(w)], "get", BUSINESS, 200),
+    "dashboard:bulletin_draft": (lambda w: [w.months[0].pk], "get", frozenset({"office"}), 200),
+    "dashboard:bulletin_draft_pdf": (lambda w: [w.months[0].pk], "get", frozenset({"office"}), 200),
+    "dashboard:bulletin_draft_xlsx": (
+        lambda w: [w.months[0].pk],
+        "get",
+        frozenset({"office"}),
+        200,
+    ),
+    "dashboard:bulletin_issue": (lambda w: [w.months[0].pk], "post", frozenset({"office"}), 302),
     "schemes:current": (NO_ARGS, "get", BUSINESS, 200),
     "audit:log": (NO_ARGS, "get", frozenset({"auditadmin"}), 200),
     "results:designer": (NO_ARGS, "get", frozenset({"office"}), 200),
@@ -68,6 +91,16 @@ ROUTES: dict[str, Route] = {
     "results:designer_preview": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
     "results:designer_whatif": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
 }
+
+
+def _issued_bulletin(w: World) -> int:
+    """January's bulletin, issued by the office (for the routes of an issued bulletin)."""
+    import datetime as dt
+
+    from kaohe.dashboard.bulletins import bulletin_issue
+
+    now = dt.datetime(w.scheme.year, 12, 2, 9, tzinfo=dt.UTC)
+    return bulletin_issue(user=w.user("office"), period=w.months[0], now=now).pk
 
 
 # A logged-in user who opens the login page is sent on to their home page.

@@ -23,12 +23,16 @@ from kaohe.audit.services import audit_record
 from kaohe.dashboard.models import PeerMetric, PeerStat
 from kaohe.demo import data
 from kaohe.demo import indicators as tree
+from kaohe.demo.appraisal import demo_appraisal_build
+from kaohe.demo.history import demo_history_build
+from kaohe.demo.supervision import demo_supervision_build
 from kaohe.monitoring.models import Warning
 from kaohe.monitoring.services import warnings_compute
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
 from kaohe.reporting.calendar import periods_create
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import (
+    DataItem,
     Indicator,
     IndicatorPoints,
     Scheme,
@@ -53,6 +57,25 @@ ACCOUNTS: list[tuple[str, str, str, str | None, str | None]] = [
     ("secadmin", "安全管理员", Role.SECADMIN, None, None),
     ("auditadmin", "审计管理员", Role.AUDITADMIN, None, None),
 ]
+
+
+# Data items (数据项) the units report, and the indicators computed from them by formula (by the
+# leaf's English name). FAI feeds two indicators: a figure entered once serves both.
+DATA_ITEMS = [
+    ("IVA", "规模以上工业增加值", "Industrial value added", "亿元", True),
+    ("IVA_LAST", "上年同期规模以上工业增加值", "Same period last year", "亿元", True),
+    ("RETAIL", "社会消费品零售总额", "Retail sales", "亿元", True),
+    ("RETAIL_LAST", "上年同期社会消费品零售总额", "Same period last year", "亿元", True),
+    ("FAI", "固定资产投资", "Fixed-asset investment", "亿元", True),
+    ("FAI_LAST", "上年同期固定资产投资", "Same period last year", "亿元", True),
+    ("IND_INV", "产业投资", "Industrial investment", "亿元", True),
+]
+FORMULAS = {
+    "Growth of value added of industry above designated size": "(IVA - IVA_LAST) / IVA_LAST * 100",
+    "Growth of retail sales of consumer goods": "(RETAIL - RETAIL_LAST) / RETAIL_LAST * 100",
+    "Growth of fixed-asset investment": "(FAI - FAI_LAST) / FAI_LAST * 100",
+    "Share of industrial investment in fixed-asset investment": "IND_INV / FAI * 100",
+}
 
 
 @dataclass(frozen=True)
@@ -191,8 +214,15 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
             leader=leaders.get(ind.leader_code or ""),
             source_code=ind.source_code,
             method={"kind": ind.method, "cap": 1.0} if ind.is_leaf else {},
+            formula=FORMULAS.get(ind.name_en, "") if ind.is_leaf else "",
         )
         nodes[ind.code] = node
+    DataItem.objects.bulk_create(
+        DataItem(
+            county=county, scheme=scheme, code=a, name=b, name_en=c, unit_of_measure=d, cumulative=e
+        )
+        for a, b, c, d, e in DATA_ITEMS
+    )
     IndicatorPoints.objects.bulk_create(
         IndicatorPoints(
             indicator=nodes[leaf.code], category=categories[cat], points=Decimal(str(pts))
@@ -293,9 +323,13 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
                 )
             )
     Warning.objects.bulk_create(warnings, batch_size=2000)
+    # Synthetic earlier years (labelled so) and the forecast of each latest warning.
+    demo_history_build(scheme=scheme)
 
     _peer_stats(county)
     summary_accounts = _accounts(county, units, leaders, nodes, password)
+    demo_appraisal_build(scheme=scheme, today=today)
+    demo_supervision_build(scheme=scheme, today=today)
     counts = {
         "units": len(units),
         "indicators": len(nodes),

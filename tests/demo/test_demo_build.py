@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,20 +17,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaohe.audit.services import audit_verify
-from kaohe.demo.builder import ACCOUNTS, demo_build
-from kaohe.monitoring.models import Warning
+from kaohe.demo.builder import ACCOUNTS
+from kaohe.demo.history import YEARS
+from kaohe.monitoring.models import Forecast, HistoricalValue, HistorySource, Warning
 from kaohe.org.models import Category, County, Unit, User
-from kaohe.reporting.models import ProgressReport
+from kaohe.reporting.models import ProgressReport, Target
 from kaohe.schemes.models import Indicator, IndicatorPoints
 from kaohe.schemes.selectors import category_totals, coverage_list
+from kaohe.supervision.models import HelpVisit, Inspection, JobRun, Notice, Problem
+from tests.conftest import shared_demo
 
 TODAY = dt.date(2026, 11, 24)
 
 
+built = shared_demo(TODAY)
+
+
 @pytest.fixture
-def demo(db: None, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo_build(today=TODAY)
+def demo(built: object, db: None) -> object:
+    return built
 
 
 def test_it_builds_baojing_with_its_townships_departments_and_peers(demo: None) -> None:
@@ -135,3 +142,102 @@ def test_peer_ranking_puts_baojing_first_where_the_report_says(demo: None) -> No
     client.force_login(office)
     page = client.get(reverse("dashboard:peers")).content.decode()
     assert "14.7" in page and "17.0" in page and "吉首市" in page and "虚构" in page
+
+
+def test_the_demo_has_synthetic_history_forecasts_and_a_backtest(demo: object) -> None:
+    cumulative = Target.objects.filter(indicator__cumulative=True).count()
+    history = HistoricalValue.objects.all()
+    assert history.count() == cumulative * YEARS * 12
+    assert set(history.values_list("year", flat=True)) == {2023, 2024, 2025}
+    assert set(history.values_list("source", flat=True)) == {HistorySource.SYNTHETIC}
+    # Cumulative values never fall within a year.
+    some = list(
+        history.filter(unit__code="T01", year=2024)
+        .order_by("indicator_code", "month")
+        .values_list("indicator_code", "value")
+    )
+    for (code_a, a), (code_b, b) in itertools.pairwise(some):
+        assert code_a != code_b or b >= a
+    # Forecasts go with warnings of cumulative indicators, those with a value from history.
+    forecasts = Forecast.objects.select_related("warning__indicator")
+    assert forecasts.exists()
+    assert all(f.warning.indicator.cumulative for f in forecasts)
+    latest_dates = {w.as_of for w in Warning.objects.filter(indicator__cumulative=True)}
+    assert {f.warning.as_of for f in forecasts} <= latest_dates
+    with_value = [f for f in forecasts if f.year_end is not None]
+    assert with_value and all(f.history_years == YEARS for f in with_value)
+    assert 0 < sum(1 for f in with_value if (f.miss_probability or 0) > 0.5) < len(with_value)
+    out = StringIO()
+    call_command("forecast_backtest", "--months", "3-10", stdout=out)
+    rows = [line.split() for line in out.getvalue().splitlines()[2:]]
+    assert [r[0] for r in rows] == [str(m) for m in range(3, 11)]
+    mape = [float(r[2].rstrip("%")) for r in rows]
+    assert mape[-1] < mape[0] < 25  # the forecast improves as the year goes on
+
+
+def test_the_demo_has_the_loop_at_every_stage(demo: Any) -> None:
+    county = demo.county
+    notices = Notice.objects.filter(county=county)
+    statuses = set(notices.values_list("status", flat=True))
+    assert {"draft", "issued", "rectifying", "returned", "accepted", "escalated"} <= statuses
+    escalated = notices.get(status="escalated")
+    assert escalated.children.get().kind == "order"
+    numbers = sorted(
+        notices.filter(kind="reminder").exclude(seq=None).values_list("seq", flat=True)
+    )
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert notices.get(seq=1, kind="reminder").number == "保绩提〔2026〕1号"
+    assert Problem.objects.filter(county=county).count() >= 12
+    assert Problem.objects.filter(county=county, status="solved").exists()
+    assert Inspection.objects.filter(county=county).count() == 5
+    assert HelpVisit.objects.filter(county=county).count() == 6
+    assert JobRun.objects.filter(county=county, outcome="ok").count() == 3
+    assert audit_verify(chain=county.code) == []
+
+    client = Client()
+    client.force_login(User.objects.get(username="office"))
+    for name in ["notices", "loops", "cadence", "inspections", "problems", "visits"]:
+        assert client.get(reverse(f"supervision:{name}")).status_code == 200, name
+    page = client.get(reverse("supervision:notice", args=[escalated.pk])).content.decode()
+    assert escalated.number in page
+    client.force_login(User.objects.get(username="unit"))
+    mine = client.get(reverse("supervision:notices")).content.decode()
+    assert "保绩提" in mine
+
+
+def test_an_exported_demo_scheme_conforms_to_the_schema(demo: object) -> None:
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from kaohe.exchange.scheme_json import spec_to_data
+    from kaohe.exchange.services import scheme_spec
+    from kaohe.schemes.models import Scheme
+
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / "scheme.schema.json").read_text("utf-8")
+    )
+    scheme = Scheme.objects.get(county__code="433125")
+    jsonschema.validate(spec_to_data(scheme_spec(scheme)), schema)
+
+
+def test_the_demo_has_final_quarters_a_preview_year_and_cadre_decisions(demo: object) -> None:
+    from kaohe.appraisal.models import CadreAction, Round
+    from kaohe.appraisal.services import round_verify
+
+    rounds = {(r.kind, r.number): r for r in Round.objects.filter(scheme__county__code="433125")}
+    # Quarters that ended 20 days before 24 November: Q1 to Q3, final; the year a preview.
+    assert {k: r.status for k, r in rounds.items()} == {
+        ("quarterly", 1): "final",
+        ("quarterly", 2): "final",
+        ("quarterly", 3): "final",
+        ("annual", 0): "computed",
+    }
+    assert all(r.results.count() == 44 for r in rounds.values())
+    assert all(round_verify(r) == [] for r in rounds.values())
+    assert CadreAction.objects.filter(county__code="433125").count() == 4
+    client = Client()
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse("appraisal:round", args=[rounds[("annual", 0)].pk]))
+    assert page.status_code == 200 and "迁陵镇" in page.content.decode()
