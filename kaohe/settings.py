@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "kaohe.staticfiles.KaoheStaticFilesConfig",
+    "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
     "kaohe.org",
@@ -222,6 +222,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "kaohe" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
+STATICFILES_FINDERS = [
+    "kaohe.staticfiles.VendorAwareFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STORAGES = {
     "default": {

@@ -115,7 +115,7 @@ def _values(scheme: Scheme, leaves: list[Indicator], as_of: dt.date) -> list[lis
     for t in targets:
         # The target due by the round's date on the schedule: the whole target at year end.
         goal = float(t.annual_target) * schedule_share(
-            by_id[t.indicator_id], scheme, as_of, t.monthly_shares
+            by_id[t.indicator_id], scheme, as_of, t.profile
         )
         value = latest.get((t.unit_id, t.indicator_id))
         rows.append([t.unit_id, t.indicator_id, None if value is None else float(value), goal])

@@ -16,7 +16,7 @@ from kaohe.org.models import Unit
 from kaohe.reporting.models import ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import Indicator, Scheme
 from kaohe.scoring.rank_warnings import RELATIVE_METHODS, rank_warning_levels
-from kaohe.scoring.schedule import linear_share, monthly_share
+from kaohe.scoring.schedule import linear_share, milestone_share, monthly_share
 from kaohe.scoring.warnings import WarningThresholds, warning_levels
 
 APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
@@ -31,13 +31,16 @@ def thresholds_of(scheme: Scheme) -> WarningThresholds:
 
 
 def schedule_share(
-    indicator: Indicator, scheme: Scheme, as_of: date, monthly_shares: list[float] | None = None
+    indicator: Indicator, scheme: Scheme, as_of: date, monthly_shares: list[Any] | None = None
 ) -> float:
-    """Share of the yearly target due by as_of: the target's seasonal profile (monthly shares)
-    when it has one, else the linear schedule, for cumulative values; a rate or level indicator
-    is held to its whole target at any date."""
+    """Share of the yearly target due by as_of: the target's milestones (pairs of date and
+    share) or seasonal profile (twelve monthly shares) when it has one (``Target.profile``), else
+    the linear schedule, for cumulative values; a rate or level indicator is held to its whole
+    target at any date."""
     if not indicator.cumulative:
         return 1.0
+    if monthly_shares and isinstance(monthly_shares[0], list | tuple):
+        return milestone_share(as_of, monthly_shares)
     if monthly_shares:
         return monthly_share(as_of, monthly_shares)
     return linear_share(as_of, date(scheme.year, 1, 1), date(scheme.year, 12, 31))
@@ -138,9 +141,15 @@ def warning_refresh(
     # One unit's value moves every peer's rank: an indicator warned by rank is redone whole.
     if unit_ids is not None and not warns_by_rank(indicator):
         targets = targets.filter(unit_id__in=list(unit_ids))
-    rows = list(targets.values_list("unit_id", "annual_target", "schedule", "monthly_shares"))
-    target_rows = [(u, t) for u, t, _k, _s in rows]
-    profiles = {u: s for u, _t, kind, s in rows if kind == "monthly" and s}
+    rows = list(
+        targets.values_list("unit_id", "annual_target", "schedule", "monthly_shares", "milestones")
+    )
+    target_rows = [(u, t) for u, t, _k, _s, _m in rows]
+    profiles = {
+        u: (m if kind == "milestones" else s)
+        for u, _t, kind, s, m in rows
+        if (kind == "monthly" and s) or (kind == "milestones" and m)
+    }
     if not target_rows:
         return []
     latest: dict[int, Decimal | None] = {}

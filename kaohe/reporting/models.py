@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from kaohe.schemes.models import Indicator, Scheme
 class ScheduleKind(models.TextChoices):
     LINEAR = "linear", _("Linear")
     MONTHLY = "monthly", _("Monthly shares")
+    MILESTONES = "milestones", _("Milestones")
 
 
 class Target(models.Model):
@@ -31,6 +34,8 @@ class Target(models.Model):
     )
     # A seasonal profile: twelve monthly shares of the yearly target, adding up to 1.
     monthly_shares = models.JSONField(_("monthly shares"), default=list, blank=True)
+    # [["2026-04-30", 0.3], ..., ["2026-12-31", 1.0]]: the share due by each milestone date.
+    milestones = models.JSONField(_("milestones"), default=list, blank=True)
     # A unit may propose its own target; it counts only once the office approves it.
     proposed_target = models.DecimalField(
         _("proposed target"), max_digits=16, decimal_places=4, null=True, blank=True
@@ -49,6 +54,15 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator_id}: {self.annual_target}"
+
+    @property
+    def profile(self) -> list[Any]:
+        """What the time schedule follows: milestones, monthly shares, or nothing (linear)."""
+        if self.schedule == ScheduleKind.MILESTONES:
+            return list(self.milestones)
+        if self.schedule == ScheduleKind.MONTHLY:
+            return list(self.monthly_shares)
+        return []
 
 
 class PeriodKind(models.TextChoices):

@@ -17,7 +17,7 @@ from kaohe.org.access import Permission, has_perm, require
 from kaohe.org.models import Cadre, User
 from kaohe.reporting.models import Target, TargetLists
 from kaohe.reporting.services import StaleVersion, parse_value
-from kaohe.scoring.schedule import validate_monthly_shares
+from kaohe.scoring.schedule import validate_milestones, validate_monthly_shares
 
 MAX_LIST_ITEMS = 30
 
@@ -116,6 +116,7 @@ def target_set(
     annual_target: Any,
     stretch_target: Any = None,
     monthly_shares: Sequence[float] | None = None,
+    milestones: Sequence[Sequence[Any]] | None = None,
     reason: str = "",
 ) -> Target:
     """The performance office sets a unit's yearly and stretch targets and its time schedule:
@@ -132,17 +133,31 @@ def target_set(
         raise ValidationError(
             {"stretch_target": _("The stretch target must not be below the target.")}
         )
+    if monthly_shares and milestones:
+        raise ValidationError(
+            {"milestones": _("A target follows monthly shares or milestones, not both.")}
+        )
+    steps: list[list[Any]] = []
+    if milestones:
+        try:
+            steps = [
+                [d.isoformat(), s]
+                for d, s in validate_milestones(list(milestones), target.scheme.year)
+            ]
+        except ValueError as exc:
+            raise ValidationError({"milestones": str(exc)}) from None
     shares: list[float] = []
     if monthly_shares:
         try:
             shares = [float(s) for s in validate_monthly_shares(list(monthly_shares))]
         except ValueError as exc:
             raise ValidationError({"monthly_shares": str(exc)}) from None
-    fields = ["annual_target", "stretch_target", "schedule", "monthly_shares"]
+    fields = ["annual_target", "stretch_target", "schedule", "monthly_shares", "milestones"]
     before = {f: getattr(target, f) for f in fields}
     target.annual_target, target.stretch_target = goal, stretch
-    target.schedule = "monthly" if shares else "linear"
+    target.schedule = "milestones" if steps else "monthly" if shares else "linear"
     target.monthly_shares = shares
+    target.milestones = steps
     target.save(update_fields=fields)
     audit_record(
         actor=user,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -118,3 +118,52 @@ def monthly_share(as_of: date, shares: Sequence[float]) -> float:
     to December summing to 1 (within MONTHLY_SUM_TOLERANCE), else ValueError.
     """
     return float(monthly_shares([as_of], shares)[0])
+
+
+def validate_milestones(milestones: Sequence[Sequence[Any]], year: int) -> list[tuple[date, float]]:
+    """Check a milestone schedule: dates in ``year``, strictly increasing, each with the share
+    of the yearly target due by then, non-decreasing in (0, 1] and ending at 1.
+
+    Accepts dates or ISO strings; returns ``(date, share)`` pairs, or raises ValueError.
+    """
+    if not milestones:
+        raise ValueError("a milestone schedule needs at least one milestone")
+    parsed: list[tuple[date, float]] = []
+    for n, item in enumerate(milestones, start=1):
+        if len(item) != 2:
+            raise ValueError(f"milestone {n}: give a date and a share")
+        raw_day, raw_share = item
+        try:
+            day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+            share = float(raw_share)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"milestone {n}: {raw_day!r}, {raw_share!r} is not a date and a share"
+            ) from None
+        if day.year != year:
+            raise ValueError(f"milestone {n}: {day.isoformat()} is not in {year}")
+        if not (math.isfinite(share) and 0 < share <= 1):
+            raise ValueError(f"milestone {n}: the share must lie in (0, 1], got {share}")
+        if parsed and day <= parsed[-1][0]:
+            raise ValueError(f"milestone {n}: dates must increase")
+        if parsed and share < parsed[-1][1]:
+            raise ValueError(f"milestone {n}: shares must not decrease")
+        parsed.append((day, share))
+    if parsed[-1][1] != 1.0:
+        raise ValueError("the last milestone must be the whole target (share 1)")
+    return parsed
+
+
+def milestone_share(as_of: date, milestones: Sequence[Sequence[Any]]) -> float:
+    """Share of a yearly target due by ``as_of`` on a milestone schedule (节点进度): the share
+    of the last milestone on or before ``as_of`` (a step, nothing pro rata), 0 before the first.
+
+    Milestones are ``(date, share)`` pairs as ``validate_milestones`` returns them (ISO strings
+    are accepted), in date order.
+    """
+    due = 0.0
+    for raw_day, share in milestones:
+        day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+        if day <= as_of:
+            due = float(share)
+    return due
