@@ -44,6 +44,7 @@ ROUTES: dict[str, Route] = {
     "reporting:lists": (lambda w: [w.target.pk], "get", BUSINESS, 200),
     "reporting:target_propose": (lambda w: [w.target.pk], "post", frozenset({"unit"}), 302),
     "reporting:target_decide": (lambda w: [w.target.pk], "post", frozenset({"office"}), 302),
+    "reporting:target_schedule": (lambda w: [w.target.pk], "post", frozenset({"office"}), 302),
     "exchange:report_template": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "exchange:report_upload": (NO_ARGS, "get", frozenset({"unit"}), 200),
     "exchange:assessor_template": (NO_ARGS, "get", frozenset({"assessor"}), 200),

@@ -144,8 +144,15 @@ def target_set(
                 [d.isoformat(), s]
                 for d, s in validate_milestones(list(milestones), target.scheme.year)
             ]
-        except ValueError as exc:
-            raise ValidationError({"milestones": str(exc)}) from None
+        except ValueError:
+            raise ValidationError(
+                {
+                    "milestones": _(
+                        "Milestones need dates in the scheme's year, in order, with shares "
+                        "between 0 and 1 that do not decrease and end at 1 (the whole target)."
+                    )
+                }
+            ) from None
     shares: list[float] = []
     if monthly_shares:
         try:

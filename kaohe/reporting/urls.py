@@ -9,6 +9,7 @@ urlpatterns = [
     path("lists/<int:target_pk>/", views.lists, name="lists"),
     path("lists/<int:target_pk>/propose/", views.target_propose, name="target_propose"),
     path("lists/<int:target_pk>/decide/", views.target_decide, name="target_decide"),
+    path("lists/<int:target_pk>/schedule/", views.target_schedule, name="target_schedule"),
     path("fill/<int:target_pk>/<int:period_pk>/", views.fill, name="fill"),
     path("fill/<int:target_pk>/<int:period_pk>/check/", views.check, name="check"),
     path("queue/", views.queue, name="queue"),

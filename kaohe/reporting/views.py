@@ -434,3 +434,57 @@ def target_decide(request: HttpRequest, target_pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reporting:lists", target_pk=target.pk)
+
+
+def _milestone_lines(text: str) -> list[tuple[str, str]]:
+    """'2026-04-30 0.3' per line (a date and the share due by then; 30% also reads as 0.3)."""
+    out = []
+    for line in text.splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise ValidationError(
+                {
+                    "milestones": _(
+                        "Write each milestone as a date and a share, e.g. 2026-04-30 0.3."
+                    )
+                }
+            )
+        day, share = parts
+        out.append((day, str(float(share[:-1]) / 100) if share.endswith("%") else share))
+    return out
+
+
+@require_POST
+@permission_required(Permission.REPORT_CONFIRM)
+def target_schedule(request: HttpRequest, target_pk: int) -> HttpResponse:
+    """The office sets a target, its stretch target and its time schedule (linear, monthly
+    shares or milestones)."""
+    user: User = request.user  # type: ignore[assignment]
+    target = access.target_get(user, target_pk)
+    post = request.POST
+    kind = post.get("schedule", "linear")
+    try:
+        shares = None
+        if kind == "monthly":
+            shares = [
+                float(x) for x in post.get("monthly_shares", "").replace("，", ",").split(",")
+            ]
+        plans.target_set(
+            user=user,
+            target=target,
+            annual_target=post.get("annual_target", ""),
+            stretch_target=post.get("stretch_target", ""),
+            monthly_shares=shares,
+            milestones=_milestone_lines(post.get("milestones", ""))
+            if kind == "milestones"
+            else None,
+            reason=post.get("reason", ""),
+        )
+        messages.success(request, _("The target and its schedule were saved."))
+    except ValueError:
+        messages.error(request, _("Monthly shares are twelve numbers separated by commas."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reporting:lists", target_pk=target.pk)

@@ -118,3 +118,44 @@ def test_a_unit_proposes_a_target_and_the_office_decides(world: World, client) -
     )
     world.target.refresh_from_db()
     assert world.target.annual_target == Decimal("1000") and world.target.proposed_target is None
+
+
+def test_the_office_sets_milestones_on_the_lists_page(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.user("office"))
+    url = reverse("reporting:target_schedule", args=[world.target.pk])
+    page = client.get(reverse("reporting:lists", args=[world.target.pk])).content.decode()
+    assert 'data-testid="schedule-form"' in page
+    client.post(
+        url,
+        {
+            "annual_target": "1200",
+            "schedule": "milestones",
+            "milestones": "2026-04-30 30%\n2026-08-31 0.6\n2026-12-31 1",
+            "reason": "按项目节点考核",
+        },
+    )
+    world.target.refresh_from_db()
+    assert world.target.schedule == "milestones"
+    assert world.target.milestones == [
+        ["2026-04-30", 0.3],
+        ["2026-08-31", 0.6],
+        ["2026-12-31", 1.0],
+    ]
+    # A wrong line changes nothing and says why.
+    response = client.post(
+        url,
+        {
+            "annual_target": "1200",
+            "schedule": "milestones",
+            "milestones": "四月底 三成",
+            "reason": "x",
+        },
+        follow=True,
+    )
+    world.target.refresh_from_db()
+    assert world.target.milestones[0] == ["2026-04-30", 0.3]
+    assert "节点" in " ".join(str(m) for m in response.context["messages"])
