@@ -173,7 +173,7 @@ def main() -> int:
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+                time.sleep(0.2)  # polling a starting server, not synchronising a test
         clients = [Client(base) for _ in range(args.clients)]
         login_threads = [
             threading.Thread(target=c.login, args=("office", DEMO_PASSWORD)) for c in clients

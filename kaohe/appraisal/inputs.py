@@ -26,6 +26,7 @@ from kaohe.appraisal.models import (
 )
 from kaohe.monitoring.services import schedule_share
 from kaohe.org.models import Unit
+from kaohe.reporting.calendar import month_end
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme, SchemeCategory
 
@@ -65,10 +66,8 @@ def rules_for(scheme: Scheme, kind: str) -> dict[str, Any]:
 
 
 def quarter_dates(year: int, number: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * number - 2, 1)
-    end_month = 3 * number
-    end = dt.date(year, 12, 31) if end_month == 12 else dt.date(year, end_month + 1, 1)
-    return start, end - dt.timedelta(days=0 if end_month == 12 else 1)
+    """First and last day of quarter ``number`` (1 to 4)."""
+    return dt.date(year, 3 * number - 2, 1), month_end(year, 3 * number)
 
 
 def round_span(scheme: Scheme, kind: str, number: int) -> tuple[dt.date, dt.date]:

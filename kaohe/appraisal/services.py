@@ -32,15 +32,11 @@ from kaohe.audit.services import audit_record
 from kaohe.org.access import Permission, county_id_of, require, unit_id_of
 from kaohe.org.models import Role, Unit, User
 from kaohe.org.services import notify
-from kaohe.reporting.evidence import evidence_check
+from kaohe.reporting.evidence import evidence_check, stored_name
 from kaohe.schemes.models import Scheme
 from kaohe.scoring.rounds import check_rules, compute_round, digest
 
 RESULT_FIELDS = ("composite", "rank", "grade", "veto")
-
-
-def _county_code(scheme: Scheme) -> str:
-    return scheme.county.code
 
 
 def _save_results(rnd: Round, results: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -123,7 +119,7 @@ def round_compute(
     audit_record(
         actor=user,
         action="round.compute",
-        county_code=_county_code(scheme),
+        county_code=scheme.county.code,
         object_type="appraisal.Round",
         object_id=rnd.pk,
         after={
@@ -263,10 +259,9 @@ def appeal_file(
             checked = evidence_check(evidence)
         except ValidationError as exc:
             raise ValidationError({"evidence": exc.messages}) from exc
-        # Stored under its hash and real type; the uploader's name is kept for display only.
         evidence.seek(0)
         appeal.evidence_name = (evidence.name or "")[:200]
-        appeal.evidence.save(f"{checked.sha256}{checked.extension}", evidence, save=False)
+        appeal.evidence.save(stored_name(checked), evidence, save=False)
     appeal.save()
     audit_record(
         actor=user,

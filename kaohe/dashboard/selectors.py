@@ -20,6 +20,7 @@ from kaohe.monitoring.models import Level, Warning
 from kaohe.org.access import Permission, county_id_of, require, scope_of, unit_id_of
 from kaohe.org.models import Cadre, Category, Scope, Unit, UnitKind, User
 from kaohe.schemes.models import Indicator, Scheme
+from kaohe.scoring.colours import level_share, overall_level, with_data
 from kaohe.scoring.standings import competition_ranks
 
 COLOURS = {-1: "none", 0: "green", 1: "yellow", 2: "orange", 3: "red"}
@@ -217,18 +218,15 @@ class Standing:
 
     @property
     def with_data(self) -> int:
-        return sum(n for level, n in self.counts.items() if level >= 0)
+        return with_data(self.counts)
 
     def share(self, level: int) -> float | None:
-        return self.counts.get(level, 0) / self.with_data if self.with_data else None
+        return level_share(self.counts, level)
 
 
 def _green_shares(counts: list[dict[int, int]]) -> np.ndarray:
-    shares = []
-    for c in counts:
-        n = sum(v for k, v in c.items() if k >= 0)
-        shares.append(c.get(Level.GREEN, 0) / n if n else np.nan)
-    return np.array(shares, dtype=np.float64)
+    shares = [level_share(c, Level.GREEN) for c in counts]
+    return np.array([np.nan if s is None else s for s in shares], dtype=np.float64)
 
 
 def standings(data: BattleMap) -> list[Standing]:
@@ -281,15 +279,6 @@ class Tile:
         return str(Level(self.level).label)
 
 
-def overall_level(counts: Mapping[int, int]) -> int:
-    """A township's overall warning: the mean level of its leaves with data, rounded half up."""
-    n = sum(v for k, v in counts.items() if k >= 0)
-    if not n:
-        return Level.NO_DATA
-    mean = sum(k * v for k, v in counts.items() if k >= 0) / n
-    return int(mean + 0.5)
-
-
 def township_tiles(data: BattleMap) -> list[Tile]:
     towns = [u for u, _cells in data.rows if u.kind == UnitKind.TOWNSHIP]
     tiles = []
@@ -328,12 +317,7 @@ class Trend:
 def _shares(
     by_month: dict[dt.date, dict[int, int]], months: list[dt.date], level: int
 ) -> list[float | None]:
-    out: list[float | None] = []
-    for m in months:
-        c = by_month.get(m, {})
-        n = sum(v for k, v in c.items() if k >= 0)
-        out.append(c.get(level, 0) / n if n else None)
-    return out
+    return [level_share(by_month.get(m, {}), level) for m in months]
 
 
 def trend(*, user: User, data: BattleMap, unit_ids: list[int] | None = None) -> Trend:

@@ -27,7 +27,7 @@ DUE_AFTER_DAYS = {
 }
 
 
-def _month_end(year: int, month: int) -> dt.date:
+def month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
@@ -55,7 +55,7 @@ def periods_of_year(*, scheme: Scheme) -> list[Period]:
     spans += [(PeriodKind.YEAR, 1, 1, 12)]
     periods = []
     for kind, number, first, last in spans:
-        end = _month_end(year, last)
+        end = month_end(year, last)
         periods.append(
             Period(
                 county_id=scheme.county_id,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -102,3 +103,28 @@ def evidence_check(stream: Readable) -> CheckedFile:
     content_type, extension = _sniff(head, stream)
     stream.seek(0)
     return CheckedFile(content_type, extension, size, digest.hexdigest())
+
+
+#: The most files one report, rectification or appeal may carry.
+MAX_FILES = 10
+
+
+def evidence_check_all(files: Sequence[Any]) -> list[CheckedFile]:
+    """``evidence_check`` for each of a set of uploads (at most MAX_FILES), or a ValidationError
+    on ``files`` naming the file that is wrong and why."""
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": _("Attach at most %(n)d files.") % {"n": MAX_FILES}})
+    checked = []
+    for upload in files:
+        try:
+            checked.append(evidence_check(upload))
+        except ValidationError as exc:
+            name = (upload.name or "")[:100]
+            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    return checked
+
+
+def stored_name(check: CheckedFile) -> str:
+    """Where a checked file is stored: its hash and the extension of its real type. The
+    uploader's file name is kept only for display, never used as a path."""
+    return f"{check.sha256}{check.extension}"

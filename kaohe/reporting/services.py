@@ -26,7 +26,7 @@ from kaohe.org.access import Permission, require
 from kaohe.org.models import User
 from kaohe.org.services import notify
 from kaohe.reporting.events import report_approved
-from kaohe.reporting.evidence import CheckedFile, evidence_check
+from kaohe.reporting.evidence import CheckedFile, evidence_check_all, stored_name
 from kaohe.reporting.items import compute, indicator_items, parse_number
 from kaohe.reporting.models import (
     Evidence,
@@ -130,7 +130,7 @@ def report_submit(
     require(user, Permission.REPORT_FILL)
     if target.unit_id != user.unit_id or target.county_id != user.county_id:
         raise PermissionDenied
-    checked = _check_files(files)
+    checked = evidence_check_all(files)
     if period.scheme_id != target.scheme_id:
         raise ValidationError(_("The period belongs to another scheme."))
     parsed, item_values = value_of(target.indicator, value, items)
@@ -290,27 +290,9 @@ def report_reopen(
     return report
 
 
-MAX_FILES = 10
-
-
-def _check_files(files: Sequence[UploadedFile]) -> list[CheckedFile]:
-    if len(files) > MAX_FILES:
-        raise ValidationError({"files": _("Attach at most %(n)d files.") % {"n": MAX_FILES}})
-    checked = []
-    for upload in files:
-        try:
-            checked.append(evidence_check(upload))
-        except ValidationError as exc:
-            name = (upload.name or "")[:100]
-            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
-    return checked
-
-
 def _evidence_save(
     user: User, report: ProgressReport, upload: UploadedFile, check: CheckedFile
 ) -> Evidence:
-    # Stored under its hash and the extension of its real type: the uploader's file name is
-    # kept only for display, never used as a path.
     upload.seek(0)
     evidence = Evidence(
         county_id=report.county_id,
@@ -321,7 +303,7 @@ def _evidence_save(
         sha256=check.sha256,
         uploaded_by=user,
     )
-    evidence.file.save(f"{check.sha256}{check.extension}", ContentFile(upload.read()), save=False)
+    evidence.file.save(stored_name(check), ContentFile(upload.read()), save=False)
     evidence.save()
     audit_record(
         actor=user,

@@ -27,7 +27,7 @@ from kaohe.monitoring.models import Warning
 from kaohe.org.access import Permission, require
 from kaohe.org.models import County, Unit, User
 from kaohe.org.services import notify
-from kaohe.reporting.evidence import CheckedFile, evidence_check
+from kaohe.reporting.evidence import evidence_check_all, stored_name
 from kaohe.schemes.models import Indicator
 from kaohe.supervision.models import (
     DEFAULT_DAYS,
@@ -46,7 +46,6 @@ from kaohe.supervision.models import (
 )
 
 _FIELDS = ["kind", "status", "number", "deadline", "required_actions", "issued_on", "closed_on"]
-MAX_FILES = 10
 # After a loop on a unit's indicator is closed by acceptance, a still-red colour waits this long
 # for the next values before another reminder is drafted.
 REDRAFT_AFTER_DAYS = 30
@@ -397,19 +396,6 @@ def notices_escalate_overdue(*, county: County, today: dt.date) -> list[Notice]:
     return [_escalate(n, None, today) for n in overdue]
 
 
-def _check_files(files: Sequence[UploadedFile]) -> list[CheckedFile]:
-    if len(files) > MAX_FILES:
-        raise ValidationError({"files": _("Attach at most %(n)d files.") % {"n": MAX_FILES}})
-    checked = []
-    for upload in files:
-        try:
-            checked.append(evidence_check(upload))
-        except ValidationError as exc:
-            name = (upload.name or "")[:100]
-            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
-    return checked
-
-
 @transaction.atomic
 def rectification_submit(
     *,
@@ -423,7 +409,7 @@ def rectification_submit(
     require(user, Permission.RECTIFY)
     if notice.recipient_id != user.unit_id or notice.county_id != user.county_id:
         raise PermissionDenied
-    checked = _check_files(files)
+    checked = evidence_check_all(files)
     notice = _lock(notice, None)
     if notice.status not in ESCALATABLE:
         raise ValidationError(_("This notice is not awaiting a rectification."))
@@ -451,7 +437,7 @@ def rectification_submit(
             size=check.size,
             sha256=check.sha256,
         )
-        ev.file.save(f"{check.sha256}{check.extension}", ContentFile(upload.read()), save=False)
+        ev.file.save(stored_name(check), ContentFile(upload.read()), save=False)
         ev.save()
     before = snapshot(notice, _FIELDS)
     notice.status = NoticeStatus.RECTIFYING
