@@ -11,6 +11,7 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 # gettext compiles the translations; Pango and the Noto CJK fonts let WeasyPrint print Chinese
 # PDFs; Chromium drives the browser tests and poppler turns PDFs into text and images in tests.
+# Every target that runs tests installs APT_TEST first: the unit tests read PDFs with pdftotext too.
 APT_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 APT_TEST := chromium poppler-utils
 
@@ -69,10 +70,10 @@ lint: install
 # The whole suite: lint, unit and integration tests on SQLite and on PostgreSQL, browser tests.
 test: lint messages test-sqlite test-postgres test-e2e
 
-test-sqlite: install messages
+test-sqlite: install messages system-deps-test
 	DATABASE_URL= KAOHE_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m "not e2e" -q -p no:cacheprovider
 
-test-postgres: install messages
+test-postgres: install messages system-deps-test
 	@url="$${DATABASE_URL:-postgres://postgres@$(PG_HOST):$(PG_PORT)/kaohe}"; \
 	if ! $(BIN)/python -c "import psycopg,sys; psycopg.connect('$${url%/*}/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  if [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $$url and CI=true: failing"; exit 1; fi; \
