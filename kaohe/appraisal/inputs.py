@@ -2,7 +2,7 @@
 
 Everything ``kaohe.scoring.rounds.compute_round`` needs, as plain JSON: rules, categories and
 units, leaf indicators with methods and points, each unit's latest confirmed value with its
-target as of the round's date (for a quarterly round, the target due by then on the schedule),
+yearly target (for a quarterly round, the part due by its date on the schedule),
 the quarterly rounds' composites, higher-level results, ratings and adjustments.
 """
 
@@ -24,10 +24,10 @@ from kaohe.appraisal.models import (
     RoundKind,
     RoundStatus,
 )
-from kaohe.monitoring.services import schedule_share
 from kaohe.org.models import Unit
 from kaohe.reporting.calendar import month_end
-from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
+from kaohe.reporting.models import Period
+from kaohe.results.state import state_inputs
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme, SchemeCategory
 
 GRADES = [["优秀", 95], ["良好", 85], ["一般", 70], ["较差", None]]
@@ -95,30 +95,23 @@ def _due(scheme: Scheme, leaves: list[Indicator], as_of: dt.date) -> set[int]:
     return {i.pk for i in leaves if PERIOD_OF_FREQUENCY.get(i.frequency, "month") in ended}
 
 
-def _values(scheme: Scheme, leaves: list[Indicator], as_of: dt.date) -> list[list[Any]]:
-    latest: dict[tuple[int, int], Any] = {}
-    reports = (
-        ProgressReport.objects.filter(
-            indicator__in=leaves, status=ReportStatus.CONFIRMED, period__end__lte=as_of
-        )
-        .order_by("unit_id", "indicator_id", "period__end")
-        .values_list("unit_id", "indicator_id", "value")
+def _values(
+    scheme: Scheme, units: list[Unit], leaves: list[Indicator], as_of: dt.date, kind: str
+) -> list[list[Any]]:
+    """[unit, leaf, value, target] for every unit and leaf with a confirmed value or a target,
+    read through the year's one read model: the value in force as of the round's date; the
+    yearly target in an annual round, the part due by the date on the schedule in a quarterly
+    one."""
+    inputs, _targets, _raw = state_inputs(
+        scheme=scheme,
+        as_of=as_of,
+        units=units,
+        leaves=leaves,
+        confirmed_only=True,
+        due_by_date=kind == RoundKind.QUARTERLY,
     )
-    for unit_id, indicator_id, value in reports:
-        latest[(unit_id, indicator_id)] = value
-    by_id = {i.pk: i for i in leaves}
-    rows = []
-    targets = Target.objects.filter(scheme=scheme, indicator__in=leaves).order_by(
-        "unit_id", "indicator_id"
-    )
-    for t in targets:
-        # The target due by the round's date on the schedule: the whole target at year end.
-        goal = float(t.annual_target) * schedule_share(
-            by_id[t.indicator_id], scheme, as_of, t.profile
-        )
-        value = latest.get((t.unit_id, t.indicator_id))
-        rows.append([t.unit_id, t.indicator_id, None if value is None else float(value), goal])
-    return rows
+    keys = sorted(set(inputs.values) | set(inputs.targets))
+    return [[u, i, inputs.values.get((u, i)), inputs.targets.get((u, i))] for u, i in keys]
 
 
 def _quarterly(scheme: Scheme) -> dict[str, float]:
@@ -238,7 +231,7 @@ def gather_inputs(
             }
             for i in leaves
         ],
-        "values": _values(scheme, leaves, as_of) if weights.get("own") else [],
+        "values": _values(scheme, units, leaves, as_of, kind) if weights.get("own") else [],
         "adjustments": [
             {
                 "id": a.pk,

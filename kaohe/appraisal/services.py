@@ -33,6 +33,8 @@ from kaohe.org.access import Permission, county_id_of, require, unit_id_of
 from kaohe.org.models import Role, Unit, User
 from kaohe.org.services import notify
 from kaohe.reporting.evidence import evidence_check, stored_name
+from kaohe.reporting.selectors import report_in_force
+from kaohe.reporting.services import report_correct
 from kaohe.schemes.models import Scheme
 from kaohe.scoring.rounds import check_rules, compute_round, digest
 
@@ -294,6 +296,27 @@ def _apply_correction(inputs: dict[str, Any], correction: dict[str, Any]) -> dic
     raise ValidationError(_("Unknown kind of correction."))
 
 
+def _correct_value_in_force(
+    user: User, rnd: Round, appeal: Appeal, correction: dict[str, Any]
+) -> None:
+    """An upheld appeal's corrected value becomes the value in force, so that the battle map,
+    the cell page and the bulletins show what the amended round scores."""
+    report = report_in_force(
+        unit_id=int(correction["unit"]),
+        indicator_id=int(correction["indicator"]),
+        as_of=dt.date.fromisoformat(rnd.inputs["round"]["as_of"]),
+        confirmed_only=True,
+    )
+    if report is not None:
+        report_correct(
+            user=user,
+            report=report,
+            value=Decimal(str(correction["value"])),
+            reason=_("Upheld appeal %(number)s on %(round)s")
+            % {"number": appeal.pk, "round": str(rnd)},
+        )
+
+
 @transaction.atomic
 def appeal_resolve(
     *,
@@ -325,6 +348,8 @@ def appeal_resolve(
         if correction.get("kind") == "value" and int(correction["unit"]) != appeal.unit_id:
             raise ValidationError(_("An appeal corrects the appealing unit's own values."))
         inputs = _apply_correction(rnd.inputs, correction)
+        if correction.get("kind") == "value":
+            _correct_value_in_force(user, rnd, appeal, correction)
         results = _compute(inputs)
         before_hash = rnd.results_hash
         previous = _save_results(rnd, results)

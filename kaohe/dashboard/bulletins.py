@@ -32,9 +32,10 @@ from kaohe.dashboard.models import Bulletin, BulletinKind
 from kaohe.dashboard.standings import Standing, annual_standings, scores_as_of
 from kaohe.documents.official import chinese_date, document_number
 from kaohe.monitoring.models import Warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.access import Permission, county_id_of, has_perm, require
 from kaohe.org.models import County, Unit, User
-from kaohe.reporting.models import Period, ReportStatus
+from kaohe.reporting.models import Period
 from kaohe.schemes.models import Indicator, Scheme
 
 KIND_OF_PERIOD: dict[str, str] = {
@@ -53,7 +54,6 @@ NUMBER_PREFIX: dict[str, str] = {
 }
 LEVEL_NAME = {-1: "暂无数据", 0: "绿色", 1: "黄色", 2: "橙色", 3: "红色"}
 CN_DIGITS = "〇一二三四五六七八九"
-APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
 CONTENT_VERSION = 1
 
 
@@ -108,14 +108,9 @@ def _amount(value: Decimal | None, uom: str) -> str:
 
 def _latest_warnings(scheme: Scheme, as_of: dt.date) -> dict[tuple[int, int], Warning]:
     """The colour of every unit and indicator as it stood on as_of (latest row on or before)."""
-    latest: dict[tuple[int, int], Warning] = {}
-    rows = Warning.objects.filter(
-        county_id=scheme.county_id, indicator__scheme=scheme, as_of__lte=as_of
-    ).order_by("as_of")
+    rows = latest_warnings(county_id=scheme.county_id, scheme_id=scheme.pk, as_of=as_of)
     fields = ("unit_id", "indicator_id", "level", "value", "target", "completion", "schedule")
-    for w in rows.only(*fields):
-        latest[(w.unit_id, w.indicator_id)] = w
-    return latest
+    return {(w.unit_id, w.indicator_id): w for w in rows.only(*fields)}
 
 
 def _previous(period: Period) -> Period | None:

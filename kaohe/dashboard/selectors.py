@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet, Subquery
 from django.http import Http404
 from django.utils.http import urlencode
 
 from kaohe.monitoring.models import Level, Warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.access import Permission, county_id_of, require, scope_of, unit_id_of
 from kaohe.org.models import Cadre, Category, Scope, Unit, UnitKind, User
 from kaohe.schemes.models import Indicator, Scheme
@@ -108,15 +109,7 @@ def current_scheme(user: User) -> Scheme | None:
 
 def _latest_warnings(user: User, scheme: Scheme, unit_ids: list[int]) -> QuerySet[Warning]:
     """The latest warning of each unit and indicator in the user's scope (one query)."""
-    latest = Warning.objects.filter(
-        unit_id=OuterRef("unit_id"), indicator_id=OuterRef("indicator_id")
-    ).order_by("-as_of")
-    warnings = Warning.objects.filter(
-        county_id=county_id_of(user),
-        indicator__scheme=scheme,
-        unit_id__in=unit_ids,
-        pk=Subquery(latest.values("pk")[:1]),
-    )
+    warnings = latest_warnings(county_id=county_id_of(user), scheme_id=scheme.pk, unit_ids=unit_ids)
     if scope_of(user) == Scope.OWN_INDICATORS:
         # An assessing department sees the colours of the indicators it checks, no others.
         warnings = warnings.filter(indicator__assessor_id=unit_id_of(user))
@@ -486,15 +479,7 @@ def unit_overview(*, user: User, unit: Unit) -> UnitOverview:
 
 def _latest_warnings_all(user: User, scheme: Scheme, unit_ids: list[int]) -> QuerySet[Warning]:
     """The latest warnings of units beyond the user's own, for a rank only (never shown)."""
-    latest = Warning.objects.filter(
-        unit_id=OuterRef("unit_id"), indicator_id=OuterRef("indicator_id")
-    ).order_by("-as_of")
-    return Warning.objects.filter(
-        county_id=county_id_of(user),
-        indicator__scheme=scheme,
-        unit_id__in=unit_ids,
-        pk=Subquery(latest.values("pk")[:1]),
-    )
+    return latest_warnings(county_id=county_id_of(user), scheme_id=scheme.pk, unit_ids=unit_ids)
 
 
 def unit_for_map(*, user: User, pk: int) -> Unit:

@@ -10,6 +10,7 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.models import Cadre, Role, Unit, User
 from kaohe.schemes.models import Scheme
 from kaohe.supervision import records, services
@@ -71,7 +72,10 @@ def demo_supervision_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) 
     office = services.settings_of(county).performance_office
     if office is None or unit_user is None or office_user is None or supervisor is None:
         return {}
-    latest = services.latest_warnings(county).select_related("unit", "indicator")
+    assert unit_user.unit_id is not None  # the demo's unit account belongs to a unit
+    latest = latest_warnings(county_id=county.pk, published_only=True).select_related(
+        "unit", "indicator"
+    )
     own = list(latest.filter(unit_id=unit_user.unit_id).order_by("-level", "completion")[:3])
     others, seen = [], {unit_user.unit_id}
     for w in latest.filter(level__gte=2).order_by("-level", "completion"):

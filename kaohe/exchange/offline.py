@@ -1,16 +1,17 @@
 """Scoring a table of values against a scheme file with no database (`kaohe score`).
 
 The values table has the columns unit, category, code, value, target: one row per unit and
-indicator (or data item, whose value feeds the indicators whose formulas name it). Each leaf is
-scored for each category in one call through kaohe.scoring's registry; units are totalled and
-ranked within their category.
+indicator (or data item, whose value feeds the indicators whose formulas name it); the target
+cell may be empty for the methods that need none. Scored by kaohe.scoring.state, as the pages
+and rounds score: each leaf for each category in one call; units totalled and ranked within
+their category.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from kaohe.exchange.spec import SchemeSpec
 from kaohe.scoring.formula import evaluate
-from kaohe.scoring.registry import score_method
-from kaohe.scoring.standings import competition_ranks
+from kaohe.scoring.state import LeafRule, score_cells, unit_totals
 
 COLUMNS = ("unit", "category", "code", "value", "target")
 
@@ -45,6 +45,7 @@ class UnitResult:
     total: Decimal
     rank: int
     lines: list[tuple[str, Decimal, str]]  # indicator code, score, arithmetic
+    gaps: list[tuple[str, str]] = field(default_factory=list)  # indicator code, why not scored
 
 
 def _number(text: Any, where: str) -> float:
@@ -86,63 +87,70 @@ def read_values(content: bytes) -> list[Row]:
 
 
 def score_table(spec: SchemeSpec, rows: list[Row]) -> list[UnitResult]:
-    """Every unit's leaf scores (with arithmetic), total and rank in its category."""
-    leaves = [i for i in spec.indicators if i.code not in {j.parent for j in spec.indicators}]
+    """Every unit's leaf scores (with arithmetic), total and rank in its category.
+
+    Scored by kaohe.scoring.state, the path every page and round of Kaohe scores through: each
+    leaf by its own method over the category; a target is needed only by the methods that use
+    one. A leaf a unit cannot be scored on (no value, no target where one is needed) scores 0
+    and is listed in the unit's ``gaps`` with the reason.
+    """
+    parents = {j.parent for j in spec.indicators}
+    leaves = [i for i in spec.indicators if i.code not in parents]
     items = {d.code for d in spec.data_items}
     known = {i.code for i in leaves} | items
+    categories = {c.code for c in spec.categories}
     for row in rows:
         if row.code not in known:
             raise ValuesFileError(
                 f"{row.unit}: {row.code} is neither a leaf indicator nor a data item"
             )
-        if row.category not in {c.code for c in spec.categories}:
+        if row.category not in categories:
             raise ValuesFileError(f"{row.unit}: unknown category {row.category}")
-    results: list[UnitResult] = []
-    for category in spec.categories:
-        units = sorted({r.unit for r in rows if r.category == category.code})
-        if not units:
-            continue
-        cell = {(r.unit, r.code): r for r in rows if r.category == category.code}
-        totals = np.zeros(len(units))
-        lines: dict[str, list[tuple[str, Decimal, str]]] = {u: [] for u in units}
-        for leaf in leaves:
-            if category.code not in leaf.points:
-                continue
-            targets = np.array(
-                [cell[(u, leaf.code)].target if (u, leaf.code) in cell else np.nan for u in units]
-            )
-            if leaf.formula:
-                inputs = {
-                    code: [cell[(u, code)].value if (u, code) in cell else np.nan for u in units]
+    unit_category: dict[str, str] = {}
+    for row in rows:
+        if unit_category.setdefault(row.unit, row.category) != row.category:
+            raise ValuesFileError(f"{row.unit}: listed in two categories")
+    order = {c.code: n for n, c in enumerate(spec.categories)}
+    units = sorted(unit_category.items(), key=lambda uc: (order[uc[1]], uc[0]))
+    cell = {(r.unit, r.code): r for r in rows}
+    values: dict[tuple[str, str], float | None] = {}
+    targets: dict[tuple[str, str], float | None] = {}
+    names = [u for u, _c in units]
+    for leaf in leaves:
+        if leaf.formula:
+            computed = evaluate(
+                leaf.formula,
+                {
+                    code: [cell[(u, code)].value if (u, code) in cell else np.nan for u in names]
                     for code in items
-                }
-                values = evaluate(leaf.formula, inputs)
-            else:
-                values = np.array(
-                    [
-                        cell[(u, leaf.code)].value if (u, leaf.code) in cell else np.nan
-                        for u in units
-                    ]
-                )
-            scored = ~np.isnan(targets)
-            if not scored.any():
-                continue
-            batch = score_method(
-                {"kind": "completion_ratio", **leaf.method},
-                values[scored],
-                targets[scored],
-                leaf.points[category.code],
-                higher_is_better=leaf.direction == "higher",
-                places=spec.score_places,
+                },
             )
-            for k, u in enumerate(np.array(units)[scored]):
-                lines[str(u)].append((leaf.code, batch.scores[k], batch.explanations[k].arithmetic))
-            totals[scored] += np.array([float(s) for s in batch.scores])
-        ranks = competition_ranks(totals)
-        for n, u in enumerate(units):
-            total = sum((s for _c, s, _a in lines[u]), Decimal(0))
-            results.append(UnitResult(u, category.code, total, int(ranks[n]), lines[u]))
-    return results
+            for u, v in zip(names, computed, strict=True):
+                values[(u, leaf.code)] = None if np.isnan(v) else float(v)
+        for u in names:
+            given = cell.get((u, leaf.code))
+            if given is None:
+                continue
+            if not leaf.formula and not np.isnan(given.value):
+                values[(u, leaf.code)] = given.value
+            if not np.isnan(given.target):
+                targets[(u, leaf.code)] = given.target
+    rules = [
+        LeafRule(leaf.code, leaf.code, leaf.method, leaf.direction == "higher", leaf.points)
+        for leaf in leaves
+    ]
+    cells = score_cells(rules, units, values, targets, places=spec.score_places)
+    return [
+        UnitResult(
+            unit=str(t.unit),
+            category=t.category,
+            total=t.total,
+            rank=t.rank,
+            lines=[(str(c.leaf), c.score, c.arithmetic) for c in t.cells],
+            gaps=[(str(c.leaf), c.gap) for c in t.cells if c.gap],
+        )
+        for t in unit_totals(cells, units)
+    ]
 
 
 def results_csv(results: list[UnitResult]) -> str:

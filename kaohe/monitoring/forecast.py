@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from kaohe.audit.services import audit_record
 from kaohe.monitoring.models import Forecast, HistoricalValue, HistorySource, Warning
-from kaohe.monitoring.services import APPROVED, thresholds_of
+from kaohe.monitoring.services import thresholds_of
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import County, Unit, User
 from kaohe.reporting.models import ProgressReport, Target
+from kaohe.reporting.selectors import IN_FORCE
 from kaohe.schemes.models import Indicator, Scheme
 from kaohe.scoring.forecast import (
     TREND_WEIGHT,
@@ -88,7 +89,7 @@ def forecasts_compute(
         ProgressReport.objects.filter(
             indicator=indicator,
             unit_id__in=unit_ids,
-            status__in=APPROVED,
+            status__in=list(IN_FORCE),
             period__end__lte=as_of,
             period__end__year=scheme.year,
             value__isnull=False,

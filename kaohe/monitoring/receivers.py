@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kaohe.reporting.events import report_approved
+from kaohe.reporting.events import value_changed
 
 
-def _on_report_approved(sender: Any, report: Any, **kwargs: Any) -> None:
+def _on_value_changed(sender: Any, report: Any, **kwargs: Any) -> None:
     from kaohe.monitoring.tasks import warning_refresh_for_report
 
     warning_refresh_for_report.enqueue(report.pk)
 
 
 def connect() -> None:
-    report_approved.connect(_on_report_approved, dispatch_uid="monitoring.warning_refresh")
+    value_changed.connect(_on_value_changed, dispatch_uid="monitoring.warning_refresh")

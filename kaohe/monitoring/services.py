@@ -13,13 +13,12 @@ from django.db import transaction
 from kaohe.audit.services import audit_record
 from kaohe.monitoring.models import Warning
 from kaohe.org.models import Unit
-from kaohe.reporting.models import ProgressReport, ReportStatus, Target
+from kaohe.reporting.models import Target
+from kaohe.reporting.selectors import values_in_force
 from kaohe.schemes.models import Indicator, Scheme
 from kaohe.scoring.rank_warnings import RELATIVE_METHODS, rank_warning_levels
 from kaohe.scoring.schedule import linear_share, milestone_share, monthly_share
 from kaohe.scoring.warnings import WarningThresholds, warning_levels
-
-APPROVED = [ReportStatus.APPROVED, ReportStatus.CONFIRMED]
 
 
 def thresholds_of(scheme: Scheme) -> WarningThresholds:
@@ -152,18 +151,12 @@ def warning_refresh(
     }
     if not target_rows:
         return []
-    latest: dict[int, Decimal | None] = {}
-    for unit_id, value in (
-        ProgressReport.objects.filter(
-            indicator=indicator,
-            unit_id__in=[u for u, _t in target_rows],
-            status__in=APPROVED,
-            period__end__lte=as_of,
-        )
-        .order_by("unit_id", "period__end")
-        .values_list("unit_id", "value")
-    ):
-        latest[unit_id] = value  # ordered by period end, so the last one wins
+    latest = {
+        unit_id: value
+        for (unit_id, _i), value in values_in_force(
+            as_of=as_of, unit_ids=[u for u, _t in target_rows], indicator_ids=[indicator.pk]
+        ).items()
+    }
     computed = warnings_compute(
         indicator=indicator,
         scheme=scheme,

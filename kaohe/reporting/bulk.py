@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from kaohe.audit.services import audit_record
 from kaohe.org.access import Permission, require
 from kaohe.org.models import User
-from kaohe.reporting.events import report_approved
+from kaohe.reporting.events import value_changed
 from kaohe.reporting.items import compute, items_for, parse_number
 from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
 
@@ -191,4 +191,4 @@ def _announce(reports: list[ProgressReport]) -> None:
             latest[key] = r
     with transaction.atomic():
         for report in latest.values():
-            report_approved.send(sender=ProgressReport, report=report)
+            value_changed.send(sender=ProgressReport, report=report)

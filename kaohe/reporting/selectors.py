@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,60 @@ QUARTER_THEMES = {
     3: _("Q3: rectification and filling gaps"),
     4: _("Q4: appraisal and improvement"),
 }
+
+
+#: The statuses whose value is in force: approved by the assessing department, or confirmed.
+IN_FORCE = (ReportStatus.APPROVED, ReportStatus.CONFIRMED)
+
+
+def values_in_force(
+    *,
+    scheme_id: int | None = None,
+    as_of: date | None = None,
+    unit_ids: Iterable[int] | None = None,
+    indicator_ids: Iterable[int] | None = None,
+    confirmed_only: bool = False,
+) -> dict[tuple[int, int], Decimal | None]:
+    """The value in force of each (unit, indicator): the latest approved or confirmed one (only
+    confirmed ones with ``confirmed_only``, as a round takes them) of the periods ending on or
+    before ``as_of``. The one place that answers "latest approved value"; one query.
+
+    Callers pass units and indicators they may see (or a scheme they may read) and filter the
+    result through their own access helpers.
+    """
+    qs = ProgressReport.objects.filter(
+        status__in=[ReportStatus.CONFIRMED] if confirmed_only else list(IN_FORCE)
+    )
+    if scheme_id is not None:
+        qs = qs.filter(indicator__scheme_id=scheme_id)
+    if as_of is not None:
+        qs = qs.filter(period__end__lte=as_of)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=list(indicator_ids))
+    latest: dict[tuple[int, int], Decimal | None] = {}
+    for unit_id, indicator_id, value in qs.order_by("period__end", "pk").values_list(
+        "unit_id", "indicator_id", "value"
+    ):
+        latest[(unit_id, indicator_id)] = value  # ordered by period end: the last one wins
+    return latest
+
+
+def report_in_force(
+    *, unit_id: int, indicator_id: int, as_of: date, confirmed_only: bool = False
+) -> ProgressReport | None:
+    """The report whose value ``values_in_force`` gives for one unit and indicator."""
+    return (
+        ProgressReport.objects.filter(
+            unit_id=unit_id,
+            indicator_id=indicator_id,
+            period__end__lte=as_of,
+            status__in=[ReportStatus.CONFIRMED] if confirmed_only else list(IN_FORCE),
+        )
+        .order_by("-period__end", "-pk")
+        .first()
+    )
 
 
 def quarter_theme(today: date) -> str:

@@ -25,7 +25,7 @@ from kaohe.audit.services import audit_record, snapshot
 from kaohe.org.access import Permission, require
 from kaohe.org.models import User
 from kaohe.org.services import notify
-from kaohe.reporting.events import report_approved
+from kaohe.reporting.events import value_changed_on_commit
 from kaohe.reporting.evidence import CheckedFile, evidence_check_all, stored_name
 from kaohe.reporting.items import compute, indicator_items, parse_number
 from kaohe.reporting.models import (
@@ -287,6 +287,8 @@ def report_reopen(
         before=before,
         after={**snapshot(report, _FIELDS), "reason": reopening.reason},
     )
+    # The value no longer counts: the map and scores fall back to the value still in force.
+    value_changed_on_commit(report)
     return report
 
 
@@ -338,7 +340,7 @@ def report_approve(
     report.version += 1
     report.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "version"])
     _audit(user, "report.approve", report, before)
-    transaction.on_commit(lambda: report_approved.send(sender=ProgressReport, report=report))
+    value_changed_on_commit(report)
     return report
 
 
@@ -386,4 +388,40 @@ def report_confirm(*, user: User, report: ProgressReport, version: int) -> Progr
     report.version += 1
     report.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
     _audit(user, "report.confirm", report, before)
+    value_changed_on_commit(report)
+    return report
+
+
+@transaction.atomic
+def report_correct(
+    *, user: User, report: ProgressReport, value: Decimal, reason: str
+) -> ProgressReport:
+    """The performance office corrects a confirmed value after an upheld appeal's re-check.
+
+    The value in force changes, so the warning is recomputed and every page scores the
+    corrected value, as the amended round does; the audit event keeps the old value and names
+    the reason (the appeal).
+    """
+    require(user, Permission.ROUND_MANAGE)
+    if report.county_id != user.county_id:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the value is corrected.")})
+    report = _lock(report, None)
+    if report.status != ReportStatus.CONFIRMED:
+        raise ValidationError(_("Only a confirmed value is corrected after an appeal."))
+    before = snapshot(report, _FIELDS)
+    report.value = value
+    report.version += 1
+    report.save(update_fields=["value", "version"])
+    audit_record(
+        actor=user,
+        action="report.correct",
+        county_code=report.unit.county.code,
+        object_type="progress_report",
+        object_id=report.pk,
+        before=before,
+        after={**snapshot(report, _FIELDS), "reason": reason.strip()},
+    )
+    value_changed_on_commit(report)
     return report

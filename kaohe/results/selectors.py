@@ -1,57 +1,51 @@
-"""Scores of indicators, computed by kaohe.scoring from approved values, with explanations."""
+"""Scores of indicators, read from the year's one read model (results.state), with explanations."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
-
 from kaohe.org.models import Unit
-from kaohe.reporting.models import ProgressReport, ReportStatus, Target
-from kaohe.schemes.models import Indicator, IndicatorPoints
+from kaohe.results.forms import METHOD_LABELS
+from kaohe.results.state import cell_state
+from kaohe.schemes.models import Indicator
 from kaohe.scoring.explain import Explanation
-from kaohe.scoring.methods import completion_ratio
+from kaohe.scoring.state import method_of
 
 
 @dataclass(frozen=True)
 class IndicatorScore:
     points: Decimal
     score: Decimal
-    explanation: Explanation
+    explanation: Explanation | None
+    method: str
+    gap: str = ""  # why the leaf could not be scored ("no value", "no target"), if it could not
+    arithmetic: str = ""
+
+    @property
+    def method_label(self) -> str:
+        return str(METHOD_LABELS.get(self.method, self.method))
 
 
-def indicator_score(*, unit: Unit, indicator: Indicator) -> IndicatorScore | None:
-    """The completion-ratio score of a unit's latest approved value of a leaf indicator.
+def indicator_score(
+    *, unit: Unit, indicator: Indicator, as_of: dt.date | None = None
+) -> IndicatorScore | None:
+    """A unit's score on a leaf by the leaf's own method, as of a date (today by default), as
+    the standings, bulletins and rounds score it.
 
-    None when the indicator does not apply to the unit's category or has no target. Callers load
-    unit and indicator through their access helpers first.
+    None when the indicator does not apply to the unit's category. Callers load unit and
+    indicator through their access helpers first.
     """
-    if unit.category_id is None:
+    cell = cell_state(unit=unit, indicator=indicator, as_of=as_of)
+    if cell is None:
         return None
-    points_row = IndicatorPoints.objects.filter(
-        indicator=indicator, category_id=unit.category_id
-    ).first()
-    target = Target.objects.filter(unit=unit, indicator=indicator).first()
-    if points_row is None or target is None:
-        return None
-    latest = (
-        ProgressReport.objects.filter(
-            unit=unit,
-            indicator=indicator,
-            status__in=[ReportStatus.APPROVED, ReportStatus.CONFIRMED],
-        )
-        .order_by("-period__end")
-        .values_list("value", flat=True)
-        .first()
+    s = cell.score
+    return IndicatorScore(
+        points=Decimal(str(s.points)),
+        score=s.score,
+        explanation=s.explanation,
+        method=method_of(indicator.method)["kind"],
+        gap=s.gap,
+        arithmetic=s.arithmetic,
     )
-    method = indicator.method or {}
-    batch = completion_ratio(
-        np.array([np.nan if latest is None else float(latest)]),
-        np.array([float(target.annual_target)]),
-        float(points_row.points),
-        cap=float(method.get("cap", 1.0)),
-        higher_is_better=indicator.higher_is_better,
-        places=indicator.scheme.score_places,
-    )
-    return IndicatorScore(points_row.points, batch.scores[0], batch.explanations[0])

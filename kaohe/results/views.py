@@ -6,7 +6,6 @@ Views parse, check access, call selectors and kaohe.scoring, and render; nothing
 
 from __future__ import annotations
 
-import numpy as np
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -18,7 +17,8 @@ from kaohe.results.whatif import Override, category_standings
 from kaohe.schemes.access import indicator_get, scheme_current
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme
 from kaohe.schemes.selectors import category_totals, indicator_tree
-from kaohe.scoring.registry import parameters_text, score_method
+from kaohe.scoring.registry import parameters_text
+from kaohe.scoring.state import score_sample
 
 
 def _category(user: User, scheme: Scheme, code: str | None) -> Category:
@@ -98,10 +98,10 @@ def designer_preview(request: HttpRequest, pk: int) -> HttpResponse:
         target = d.get("sample_target")
         if target is not None and target >= 0:
             try:
-                batch = score_method(
+                sample = score_sample(
                     form.method(),
-                    np.array([d["sample_value"]]),
-                    np.array([target]),
+                    d["sample_value"],
+                    target,
                     d["points"],
                     higher_is_better=indicator.higher_is_better,
                     places=scheme.score_places,
@@ -109,7 +109,7 @@ def designer_preview(request: HttpRequest, pk: int) -> HttpResponse:
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:
-                explanation = batch.explanations[0]
+                explanation = sample.explanation
     return render(
         request,
         "results/designer_preview.html",

@@ -12,8 +12,8 @@ Per category (SCORING.md "Composite, rank and grade"):
 
 - ``own``: the county's own appraisal, 100 × (sum of the leaf scores) / (sum of the points of
   the leaves the round appraises: the category's total once every leaf is due), each leaf
-  scored by its method (``registry.score_method``) over the category's units; a unit with no
-  target for a leaf scores 0 on it;
+  scored by its method over the category's units through ``state.score_cells``, as every page
+  scores it (a unit with no value, or no target where the method needs one, scores 0 on it);
 - ``quarterly``, ``higher``: given per unit (0 when missing, said so in the explanation);
 - ``rating``: ``rating.evaluator_rating`` over the evaluator groups;
 - the composite (``composite.composite``) weights the components the rules name, adds bonuses
@@ -34,8 +34,8 @@ import numpy as np
 from kaohe.scoring.composite import composite
 from kaohe.scoring.grading import grade
 from kaohe.scoring.rating import Group, evaluator_rating
-from kaohe.scoring.registry import score_method
 from kaohe.scoring.standings import rank_within
+from kaohe.scoring.state import LeafRule, score_cells
 from kaohe.scoring.veto import veto
 
 COMPONENTS = ("own", "quarterly", "higher", "rating")
@@ -104,50 +104,48 @@ def _rating_scores(inputs: RoundInputs, unit_ids: list[int], places: int) -> dic
 def _own_scores(
     inputs: RoundInputs, category: str, unit_ids: list[int], places: int
 ) -> tuple[np.ndarray[Any, Any], dict[int, list[dict[str, Any]]]]:
-    values: dict[tuple[int, int], tuple[float | None, float]] = {
-        (int(u), int(i)): (v, float(t)) for u, i, v, t in inputs.get("values", [])
-    }
+    values: dict[tuple[int, int], float | None] = {}
+    targets: dict[tuple[int, int], float | None] = {}
+    for u, i, v, t in inputs.get("values", []):
+        values[(int(u), int(i))] = v
+        targets[(int(u), int(i))] = t
+    leaves = [
+        LeafRule(
+            id=int(ind["id"]),
+            code=ind["code"],
+            method=ind.get("method") or {},
+            higher_is_better=bool(ind.get("higher_is_better", True)),
+            points={category: float(p)}
+            if (p := (ind.get("points") or {}).get(category)) is not None
+            else {},
+        )
+        for ind in inputs.get("indicators", [])
+    ]
     # The points of the leaves the round appraises: the category's total when every leaf is
     # due, less in a quarterly round that comes before the yearly indicators are reported.
-    total = sum(float((i.get("points") or {}).get(category) or 0) for i in inputs["indicators"])
-    sums = np.zeros(len(unit_ids))
-    lines: dict[int, list[dict[str, Any]]] = {u: [] for u in unit_ids}
-    for ind in inputs.get("indicators", []):
-        points = (ind.get("points") or {}).get(category)
-        if points is None:
-            continue
-        with_target = [u for u in unit_ids if (u, ind["id"]) in values]
-        scored: dict[int, int] = {}
-        if with_target:
-            x = [values[(u, ind["id"])][0] for u in with_target]
-            batch = score_method(
-                ind["method"] or {"kind": "completion_ratio"},
-                np.array([np.nan if v is None else float(v) for v in x]),
-                np.array([values[(u, ind["id"])][1] for u in with_target]),
-                float(points),
-                higher_is_better=bool(ind.get("higher_is_better", True)),
-                places=places,
-            )
-            scored = {u: k for k, u in enumerate(with_target)}
-        for j, u in enumerate(unit_ids):
-            if u in scored:
-                k = scored[u]
-                score = float(batch.rounded[k])
-                text = batch.explanations[k].arithmetic
-            else:
-                score, text = 0.0, "no target → 0"
-            sums[j] += score
-            lines[u].append(
-                {
-                    "indicator": ind["code"],
-                    "name": ind.get("name", ""),
-                    "points": float(points),
-                    "score": score,
-                    "arithmetic": text,
-                }
-            )
+    total = math.fsum(p for leaf in leaves for p in leaf.points.values())
     if total <= 0:
         raise ValueError(f"category {category}: no leaf with points is appraised in this round")
+    # Each leaf by its own method over the category, as every page scores it (scoring.state).
+    cells = score_cells(leaves, [(u, category) for u in unit_ids], values, targets, places=places)
+    names = {int(ind["id"]): ind.get("name", "") for ind in inputs.get("indicators", [])}
+    sums = np.zeros(len(unit_ids))
+    lines: dict[int, list[dict[str, Any]]] = {u: [] for u in unit_ids}
+    for j, u in enumerate(unit_ids):
+        for leaf in leaves:
+            cell = cells.get((u, leaf.id))
+            if cell is None:
+                continue
+            sums[j] += float(cell.score)
+            lines[u].append(
+                {
+                    "indicator": leaf.code,
+                    "name": names[int(leaf.id)],
+                    "points": cell.points,
+                    "score": float(cell.score),
+                    "arithmetic": cell.arithmetic,
+                }
+            )
     return sums * 100.0 / total, lines
 
 

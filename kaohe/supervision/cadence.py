@@ -16,12 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
-from kaohe.monitoring.models import Warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.monitoring.services import warning_refresh
 from kaohe.org.models import County, Unit, User
 from kaohe.org.services import notify
@@ -66,12 +66,7 @@ def period_of(job: str, today: dt.date) -> tuple[str, int, int]:
 
 def warnings_as_of(county: County, today: dt.date) -> Any:
     """Each unit's and indicator's latest warning dated on or before `today`."""
-    newest = Warning.objects.filter(
-        unit_id=OuterRef("unit_id"), indicator_id=OuterRef("indicator_id"), as_of__lte=today
-    ).order_by("-as_of")
-    return Warning.objects.filter(
-        county=county, indicator__scheme__status="published", pk=Subquery(newest.values("pk")[:1])
-    )
+    return latest_warnings(county_id=county.pk, as_of=today, published_only=True)
 
 
 def loop_counts(county: County, today: dt.date, by: str) -> dict[int, dict[str, int]]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from kaohe.monitoring.models import Warning
+from kaohe.monitoring.selectors import latest_warning
 from kaohe.org.models import County, Unit
 from kaohe.supervision.cadence import loop_counts
 from kaohe.supervision.models import Job, JobRun, Notice, ProblemStatus, Snapshot
@@ -34,11 +35,7 @@ def current_colours(notice: Notice) -> list[tuple[Any, Warning | None]]:
     """Each indicator of a notice with the recipient's latest warning on it."""
     out = []
     for indicator in notice.indicators.order_by("position"):
-        latest = (
-            Warning.objects.filter(unit_id=notice.recipient_id, indicator=indicator)
-            .order_by("-as_of")
-            .first()
-        )
+        latest = latest_warning(unit_id=notice.recipient_id, indicator_id=indicator.pk)
         out.append((indicator, latest))
     return out
 

@@ -17,13 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record, snapshot
 from kaohe.documents.official import chinese_date, document_number
 from kaohe.monitoring.models import Warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.access import Permission, require
 from kaohe.org.models import County, Unit, User
 from kaohe.org.services import notify
@@ -200,16 +200,6 @@ def notice_create(
     return notice
 
 
-def latest_warnings(county: County) -> Any:
-    """The latest warning of each unit and indicator of the county's published schemes."""
-    newest = Warning.objects.filter(
-        unit_id=OuterRef("unit_id"), indicator_id=OuterRef("indicator_id")
-    ).order_by("-as_of")
-    return Warning.objects.filter(
-        county=county, indicator__scheme__status="published", pk=Subquery(newest.values("pk")[:1])
-    )
-
-
 @transaction.atomic
 def notices_draft_from_warnings(*, county: County, today: dt.date) -> list[Notice]:
     """Draft a reminder notice for each orange or red latest warning with no open notice.
@@ -229,7 +219,11 @@ def _draft_all(county: County, config: SupervisionSettings, today: dt.date) -> l
     office = config.performance_office
     assert office is not None
     made = []
-    warnings = latest_warnings(county).filter(level__gte=2).select_related("unit", "indicator")
+    warnings = (
+        latest_warnings(county_id=county.pk, published_only=True)
+        .filter(level__gte=2)
+        .select_related("unit", "indicator")
+    )
     for warning in warnings.order_by("unit__code", "indicator__position"):
         mine = Notice.objects.filter(
             county=county, recipient_id=warning.unit_id, indicators=warning.indicator_id

@@ -19,6 +19,8 @@ from kaohe.appraisal.services import (
     round_rerun_hash,
 )
 from kaohe.audit.models import AuditEvent
+from kaohe.reporting.selectors import values_in_force
+from kaohe.results.selectors import indicator_score
 from tests.appraisal.golden import RULES, build_golden
 from tests.factories import UserFactory, World
 
@@ -109,6 +111,20 @@ def test_an_appeal_changes_results_only_through_an_audited_amendment(golden) -> 
     assert event.after["amendment"] == 1 and event.after["correction"]["value"] == 100
     assert Appeal.objects.get(pk=appeal.pk).status == "upheld"
     assert rnd.results.get(unit__code="T04").amended
+    # The corrected value is the value in force too: the map and cell page score what the
+    # amended round scores, and the correction is audited with the old value.
+    in_force = values_in_force(unit_ids=[units["T03"].pk], indicator_ids=[world.leaf.pk])
+    assert in_force[(units["T03"].pk, world.leaf.pk)] == Decimal("100")
+    corrected = AuditEvent.objects.get(action="report.correct")
+    assert corrected.before["value"] != corrected.after["value"] == "100"
+    line = next(
+        x
+        for x in rnd.results.get(unit__code="T03").explanation["own"]
+        if x["indicator"] == world.leaf.code
+    )
+    as_of = dt.date.fromisoformat(rnd.inputs["round"]["as_of"])
+    cell = indicator_score(unit=units["T03"], indicator=world.leaf, as_of=as_of)
+    assert cell is not None and float(cell.score) == line["score"]
     final = round_finalise(user=office, round=rnd, today=TODAY + dt.timedelta(days=8))
     assert final.status == RoundStatus.FINAL
 

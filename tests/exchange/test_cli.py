@@ -91,3 +91,83 @@ def test_score_refuses_a_values_file_with_a_wrong_header_or_text_for_a_number(
     bad.write_text("unit,category,code,value,target\n甲镇,XZ,A2,很多,1000\n", encoding="utf-8")
     with pytest.raises(CommandError, match="not a number"):
         call_command("score", str(EXAMPLES / "scheme.json"), str(bad))
+
+
+def _scheme_without_targets(tmp_path: Path) -> Path:
+    """The example scheme with its two townships scored by methods that need no target."""
+    data = json.loads((EXAMPLES / "scheme.json").read_text(encoding="utf-8"))
+    methods = {
+        "A1": {"kind": "efficacy_coefficient", "satisfactory": 6, "not_allowed": 0},
+        "A2": {"kind": "proportional_to_best"},
+    }
+    for indicator in data["indicators"]:
+        if indicator["code"] in methods:
+            indicator["method"] = methods[indicator["code"]]
+    path = tmp_path / "scheme.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _values_without_targets(tmp_path: Path, *, drop: str = "") -> Path:
+    lines = (EXAMPLES / "values.csv").read_text(encoding="utf-8").splitlines()
+    kept = (
+        [lines[0]]
+        + [
+            ",".join(line.split(",")[:4]) + ","  # the target cell left empty
+            for line in lines[1:]
+            if not line.startswith(drop) or not drop
+        ]
+    )
+    path = tmp_path / "values.csv"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_score_needs_a_target_only_for_the_methods_that_use_one(tmp_path: Path) -> None:
+    out = tmp_path / "scores.json"
+    call_command(
+        "score",
+        str(_scheme_without_targets(tmp_path)),
+        str(_values_without_targets(tmp_path)),
+        "--format",
+        "json",
+        "--output",
+        str(out),
+    )
+    results = {r["unit"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    # 甲镇: growth 6 at the satisfactory 6 → 40; 900 of the best 1200 → 30 × 0.75 = 22.5;
+    # two accidents → 30 − 10 = 20; total 82.5. 乙镇: growth 4.5 → 40 × (0.6 + 0.4 × 4.5 / 6)
+    # = 36; the best → 30; no accident → 30; total 96.
+    scores = {u: {i["code"]: i["score"] for i in r["indicators"]} for u, r in results.items()}
+    assert scores["甲镇"] == {"A1": "40.00", "A2": "22.50", "B1": "20.00"}
+    assert scores["乙镇"] == {"A1": "36.00", "A2": "30.00", "B1": "30.00"}
+    assert (results["乙镇"]["total"], results["乙镇"]["rank"]) == ("96.00", 1)
+    assert (results["甲镇"]["total"], results["甲镇"]["rank"]) == ("82.50", 2)
+
+
+def test_score_names_every_cell_it_cannot_score_and_fails_unless_gaps_are_allowed(
+    tmp_path: Path,
+) -> None:
+    scheme = _scheme_without_targets(tmp_path)
+    values = _values_without_targets(tmp_path, drop="乙镇,XZ,A2")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 cell"):
+        call_command("score", str(scheme), str(values), stdout=StringIO(), stderr=err)
+    assert err.getvalue().strip() == "乙镇 A2: no value → 0"
+    # The example's A2 needs a target (completion ratio): without one it is a gap too.
+    err, out = StringIO(), StringIO()
+    call_command(
+        "score",
+        str(EXAMPLES / "scheme.json"),
+        str(_values_without_targets(tmp_path)),
+        "--allow-gaps",
+        stdout=out,
+        stderr=err,
+    )
+    assert set(err.getvalue().split("\n")[:-1]) == {
+        "甲镇 A1: no target → 0",
+        "甲镇 A2: no target → 0",
+        "乙镇 A1: no target → 0",
+        "乙镇 A2: no target → 0",
+    }
+    assert "乙镇,XZ,B1,30.00" in out.getvalue()

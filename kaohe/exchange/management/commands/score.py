@@ -1,7 +1,11 @@
-"""`kaohe score SCHEME_FILE VALUES_FILE [--format json|csv|xlsx] [--output FILE]`.
+"""`kaohe score SCHEME_FILE VALUES_FILE [--format json|csv|xlsx] [--output FILE] [--allow-gaps]`.
 
 Scores a table of values against a scheme file with no database at all, so an office can check a
-scheme offline (docs/scheme-format.md has a worked example).
+scheme offline (docs/scheme-format.md has a worked example). Each leaf is scored by its own
+method through kaohe.scoring.state, as the pages and rounds score it; a target is needed only
+where the method uses one. A unit that cannot be scored on a leaf (no value, or no target where
+one is needed) is listed on stderr with the reason, and the command exits 1 unless
+``--allow-gaps`` is given.
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("values_file")
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="csv")
         parser.add_argument("--output")
+        parser.add_argument(
+            "--allow-gaps",
+            action="store_true",
+            help="exit 0 even when some unit cannot be scored on some leaf (listed on stderr)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -58,3 +67,12 @@ class Command(BaseCommand):
             sys.stdout.buffer.write(content)
         else:
             self.stdout.write(content.decode("utf-8"))
+        # Every cell that could not be scored (it counts 0 in the totals) is named, never hidden.
+        gaps = [(r.unit, code, why) for r in results for code, why in r.gaps]
+        for unit, code, why in gaps:
+            self.stderr.write(f"{unit} {code}: {why} → 0")
+        if gaps and not options["allow_gaps"]:
+            raise CommandError(
+                f"{len(gaps)} cell(s) could not be scored and count 0 (listed above); "
+                "pass --allow-gaps to accept that"
+            )
