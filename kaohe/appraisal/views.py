@@ -158,7 +158,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Permission.RESULT_VIEW)
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = access.result_get(_user(request), pk)
-    return render(request, "appraisal/result.html", {"result": result, "round": result.round})
+    own = list((result.explanation or {}).get("own") or [])
+    # The frozen lines name each indicator as the round saw it, in Chinese; the scheme gives
+    # the English name for the English interface (a line's own name_en, if any, comes first).
+    english = dict(
+        Indicator.objects.filter(
+            scheme_id=result.round.scheme_id, code__in=[line.get("indicator") for line in own]
+        ).values_list("code", "name_en")
+    )
+    lines = [{"name_en": english.get(line.get("indicator"), ""), **line} for line in own]
+    return render(
+        request,
+        "appraisal/result.html",
+        {"result": result, "round": result.round, "own_lines": lines},
+    )
 
 
 @require_POST

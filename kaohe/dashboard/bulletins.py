@@ -328,7 +328,7 @@ def _paragraphs(c: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
         ),
         "overall": overall,
         "standings": (
-            "按截至本期末审核通过的数据计分（完成率计分，得分保留"
+            "按截至本期末审核通过的数据计分（各指标按方案规定的计分方法计分，得分保留"
             f"{scheme.score_places}位小数），各单位得分及在本类别中的排名如下，得分相同者并列。"
         ),
         "lagging": lagging,

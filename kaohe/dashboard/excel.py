@@ -32,6 +32,7 @@ from kaohe.dashboard.selectors import (
     Standing,
     UnitOverview,
 )
+from kaohe.documents.explain_text import localized_name
 from kaohe.monitoring.models import Level
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -139,19 +140,22 @@ def map_table(data: BattleMap) -> Table:
     base = reverse("dashboard:battlemap")
     query: dict[str, str | int] = dict(data.filters.params())
     headers = _h(_("Unit"), _("Category"))
+    # Names in the reader's language, looked up once per column rather than once per cell.
+    column_names = {c.pk: localized_name(c) for c in data.columns}
     for c in data.columns:
+        name = column_names[c.pk]
         if data.parent is None:
             href = f"{base}?{urlencode({**query, 'parent': c.code})}"
-            headers.append(TCell(c.name, href=href, title=c.name))
+            headers.append(TCell(name, href=href, title=name))
         else:
-            headers.append(TCell(c.code, note=c.name, title=c.name))
+            headers.append(TCell(c.code, note=name, title=name))
     drill = {c.pk: f"{base}?{urlencode({**query, 'parent': c.code})}" for c in data.columns}
     unit_url, cell_url = _url_maker("dashboard:unit", 1), _url_maker("dashboard:cell", 2)
     rows = []
     for unit, cells in data.rows:
         row = [
             TCell(unit.name, href=unit_url(unit.pk)),
-            TCell(unit.category.name if unit.category else "", css="muted"),
+            TCell(localized_name(unit.category), css="muted"),
         ]
         for cell in cells:
             if data.parent is None:
@@ -162,11 +166,14 @@ def map_table(data: BattleMap) -> Table:
                 text = cell.colour_label if cell.level >= 0 else "—"
             row.append(
                 TCell(
-                    text, href=href, colour=cell.colour, title=f"{unit.name} · {cell.column.name}"
+                    text,
+                    href=href,
+                    colour=cell.colour,
+                    title=f"{unit.name} · {column_names[cell.column.pk]}",
                 )
             )
         rows.append(row)
-    title = _("Battle map") + (f" {data.parent.name}" if data.parent else "")
+    title = _("Battle map") + (f" {localized_name(data.parent)}" if data.parent else "")
     return Table("battlemap", title, headers, rows, css="map")
 
 
@@ -182,7 +189,7 @@ def ranking_table(standings: list[Standing], *, key: str = "ranking") -> Table:
         row = [
             _n(s.rank),
             TCell(s.unit.name, href=unit_url),
-            TCell(s.unit.category.name if s.unit.category else ""),
+            TCell(localized_name(s.unit.category)),
             TCell(f"{s.category_rank}/{s.category_size}"),
         ]
         row += [
@@ -209,8 +216,8 @@ def portfolio_table(data: Portfolio) -> Table:
         params = {"parent": r.first_level.code, "leader": data.cadre.pk if data.cadre else ""}
         drill = f"{base}?{urlencode(params)}"
         row = [
-            TCell(f"{r.indicator.code} {r.indicator.name}"),
-            TCell(r.first_level.name, href=drill),
+            TCell(f"{r.indicator.code} {localized_name(r.indicator)}"),
+            TCell(localized_name(r.first_level), href=drill),
             TCell(r.indicator.assessor.name if r.indicator.assessor else ""),
         ]
         row += [
@@ -237,8 +244,8 @@ def unit_indicator_table(data: UnitOverview) -> Table:
         completion = "—" if w is None or w.completion is None else f"{w.completion * 100:.1f}%"
         rows.append(
             [
-                TCell(f"{r.indicator.code} {r.indicator.name}", href=href),
-                TCell(r.first_level.name),
+                TCell(f"{r.indicator.code} {localized_name(r.indicator)}", href=href),
+                TCell(localized_name(r.first_level)),
                 TCell(str(Level(r.level).label), href=href, colour=COLOURS[r.level]),
                 TCell(f"{w.as_of.month}月{w.as_of.day}日" if w else "—"),
                 TCell(completion),
@@ -275,7 +282,7 @@ def peer_table_cells(table: PeerTable, own_county_id: int | None) -> Table:
     ]
     rows = []
     for metric, cells in table.rows:
-        row = [TCell(f"{metric.name}（{metric.unit_of_measure}）")]
+        row = [TCell(f"{localized_name(metric)}（{metric.unit_of_measure}）")]
         for cell in cells:
             if cell.value is None:
                 row.append(TCell("—", num=True))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.dashboard import excel, selectors
 from kaohe.dashboard.peers import peer_table
+from kaohe.documents.explain_text import localized_name
 from kaohe.org.access import Permission, login_only, permission_required, scope_of
 from kaohe.org.models import Role, Scope, User
 from kaohe.reporting.access import reports_visible
@@ -96,7 +97,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     for category in data.categories:
         rows = [(u, c) for u, c in data.rows if u.kind != "township" and u.category == category]
         if rows:
-            panels.append((category.name, rows))
+            panels.append((localized_name(category), rows))
     return render(
         request,
         "dashboard/screen.html",

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.documents.explain_text import localized_name
 from kaohe.reporting.items import field_name
 from kaohe.schemes.models import DataItem
 
@@ -33,7 +34,7 @@ class ReportForm(forms.Form):
             del self.fields["value"]
         for item in self.data_items:
             self.fields[field_name(item.code)] = forms.CharField(
-                label=item.name,
+                label=localized_name(item),
                 max_length=32,
                 required=False,
                 widget=forms.TextInput(

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kaohe.documents.explain_text import localized_name
 from kaohe.reporting.models import ProgressReport
 from kaohe.schemes.models import DataItem, Indicator
 from kaohe.scoring.formula import Formula, FormulaError, evaluate, parse
@@ -158,10 +159,10 @@ def compute(
         field = field_name(item.code)
         text = raw.get(item.code)
         if text is None or str(text).strip() == "":
-            errors[field] = [_("Enter the value of %(item)s.") % {"item": item.name}]
+            errors[field] = [_("Enter the value of %(item)s.") % {"item": localized_name(item)}]
             continue
         try:
-            parsed[item.code] = parse_number(text, field, item.name)
+            parsed[item.code] = parse_number(text, field, localized_name(item))
         except ValidationError as exc:
             errors[field] = exc.messages
     if errors:
@@ -171,7 +172,7 @@ def compute(
     result = float(evaluate(formula, floats))
     if not math.isfinite(result):
         zero = _zero_divisors(formula.tree, floats)
-        by_code = {i.code: i.name for i in items}
+        by_code = {i.code: localized_name(i) for i in items}
         named = "、".join(by_code.get(c, c) for c in zero) or formula.text
         message = _(
             "With these values the formula %(formula)s divides by zero: check %(items)s."

@@ -83,8 +83,9 @@ def test_a_correction_records_the_items_before_and_after(itemised: World) -> Non
             "item_GDP_LAST",
             "Enter the value of 上年同期地区生产总值.",
         ),
-        ({"GDP": "一百零八", "GDP_LAST": "100"}, "item_GDP", "地区生产总值: Enter a number."),
-        ({"GDP": "1e12", "GDP_LAST": "100"}, "item_GDP", "地区生产总值: The number is too large."),
+        # In English an item is named by its English name where it has one (GDP), else in Chinese.
+        ({"GDP": "一百零八", "GDP_LAST": "100"}, "item_GDP", "GDP: Enter a number."),
+        ({"GDP": "1e12", "GDP_LAST": "100"}, "item_GDP", "GDP: The number is too large."),
         (
             {"GDP": "108", "GDP_LAST": "0"},
             "item_GDP_LAST",
