@@ -131,7 +131,9 @@ def score_table(spec: SchemeSpec, rows: list[Row]) -> list[UnitResult]:
             given = cell.get((u, leaf.code))
             if given is None:
                 continue
-            if not leaf.formula and not np.isnan(given.value):
+            # A formula leaf's value comes from its data items; where they are not given, the
+            # value typed on the leaf's own row (as Kaohe stores the computed value) stands.
+            if not np.isnan(given.value) and values.get((u, leaf.code)) is None:
                 values[(u, leaf.code)] = given.value
             if not np.isnan(given.target):
                 targets[(u, leaf.code)] = given.target
