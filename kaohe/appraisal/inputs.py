@@ -2,7 +2,7 @@
 
 Everything ``kaohe.scoring.rounds.compute_round`` needs, as plain JSON: rules, categories and
 units, leaf indicators with methods and points, each unit's latest confirmed value with its
-yearly target (for a quarterly round, the part due by its date on the schedule),
+target due by the round's date on its schedule (the whole target at year end),
 the quarterly rounds' composites, higher-level results, ratings and adjustments.
 """
 
@@ -96,19 +96,20 @@ def _due(scheme: Scheme, leaves: list[Indicator], as_of: dt.date) -> set[int]:
 
 
 def _values(
-    scheme: Scheme, units: list[Unit], leaves: list[Indicator], as_of: dt.date, kind: str
+    scheme: Scheme, units: list[Unit], leaves: list[Indicator], as_of: dt.date
 ) -> list[list[Any]]:
     """[unit, leaf, value, target] for every unit and leaf with a confirmed value or a target,
-    read through the year's one read model: the value in force as of the round's date; the
-    yearly target in an annual round, the part due by the date on the schedule in a quarterly
-    one."""
+    read through the year's one read model: the value in force as of the round's date and the
+    part of the target due by then on its schedule (the whole target at the year's end, so a
+    final annual round scores exactly as the pages do; a preview before then is not judged
+    against work not yet due)."""
     inputs, _targets, _raw = state_inputs(
         scheme=scheme,
         as_of=as_of,
         units=units,
         leaves=leaves,
         confirmed_only=True,
-        due_by_date=kind == RoundKind.QUARTERLY,
+        due_by_date=True,
     )
     keys = sorted(set(inputs.values) | set(inputs.targets))
     return [[u, i, inputs.values.get((u, i)), inputs.targets.get((u, i))] for u, i in keys]
@@ -231,7 +232,7 @@ def gather_inputs(
             }
             for i in leaves
         ],
-        "values": _values(scheme, units, leaves, as_of, kind) if weights.get("own") else [],
+        "values": _values(scheme, units, leaves, as_of) if weights.get("own") else [],
         "adjustments": [
             {
                 "id": a.pk,

@@ -12,9 +12,11 @@ monitoring.warnings_compute that recomputes them after each approval.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +32,7 @@ from kaohe.monitoring.models import Warning
 from kaohe.monitoring.services import warnings_compute
 from kaohe.org.models import Cadre, Category, County, Role, Unit, User
 from kaohe.reporting.calendar import periods_create
-from kaohe.reporting.models import Period, ProgressReport, ReportStatus, Target
+from kaohe.reporting.models import Period, ProgressReport, ReportStatus, ScheduleKind, Target
 from kaohe.schemes.models import (
     DataItem,
     Indicator,
@@ -98,12 +100,81 @@ _KIND_OF_FREQUENCY = {
 }
 
 
+# Methods whose value is a count of events (a deduction per accident, points per media report).
+EVENT_METHODS = frozenset({"deduction", "per_event_points"})
+# A report stays in review (approved, submitted or returned) this long after its period ends;
+# the office has confirmed the older ones.
+REVIEW_DAYS = 45
+# Units of a category that work ahead of the others (the first places a round has to share).
+STRONG_UNITS = 2
+
+
 def _value(target: float, share: float, pace: float, leaf: tree.Indicator) -> float:
     """A plausible value: cumulative amounts grow with the schedule at the unit's pace."""
+    method = leaf.method
+    if method.get("all_or_nothing"):
+        # A bottom line (兜底保障) that most units meet: they work to it, a few fall short.
+        pace += 0.04
+    if method["kind"] == "efficacy_coefficient":
+        # Around the target, over the band from the not-allowed to the satisfactory value: a
+        # pace 10% off moves a fifth of the band.
+        width = abs(float(method["satisfactory"]) - float(method["not_allowed"]))
+        value = target + 2 * (pace - 1.0) * width * (1 if leaf.higher_is_better else -1)
+    elif leaf.higher_is_better:
+        value = target * (share if leaf.cumulative else 1.0) * pace
+    else:
+        # Lower is better (a ceiling): a good pace keeps well under it.
+        value = target * (share if leaf.cumulative else 1.0) * (2.0 - pace) * 0.9
+    if _bounded_rate(leaf):
+        value = min(value, 100.0)
+    return max(value, 0.0)
+
+
+def _bounded_rate(leaf: tree.Indicator) -> bool:
+    """A share of a whole (coverage, pass rate): never over 100%, unlike growth or completion."""
+    return leaf.unit_of_measure == "%" and not any(
+        word in leaf.name for word in ("增速", "完成率", "进度", "下降率")
+    )
+
+
+def _event_days(
+    rng: random.Random, target: float, pace: float, leaf: tree.Indicator, year_days: int
+) -> list[int]:
+    """The days of the year (0-based) on which a unit's events of a counted leaf happen: a
+    Poisson number of them, on days drawn at random. Media reports (higher is better) come
+    at the unit's pace towards its target; accidents and petitions (lower is better) at the
+    leaf's yearly rate, fewer for a unit at a good pace."""
     if leaf.higher_is_better:
-        return target * (share if leaf.cumulative else 1.0) * pace
-    # Lower is better (a ceiling): a good pace keeps well under it.
-    return target * (share if leaf.cumulative else 1.0) * (2.0 - pace) * 0.9
+        expected = target * pace
+    else:
+        expected = (leaf.demo_events or 0.5) * max(2.0 - pace, 0.0) ** 3
+    # Knuth's method: the count of uniform draws whose product stays above e^-expected.
+    count, product, limit = 0, rng.random(), math.exp(-expected)
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return sorted(rng.randrange(year_days) for _ in range(count))
+
+
+def _milestones(leaf: tree.Indicator, periods: list[Period]) -> list[list[Any]]:
+    """A cumulative amount reported by quarter or half year is due by node (节点目标): a quarter
+    of the year's target each quarter, half each half year ("时间过半、任务过半"), so the value a
+    unit last reported meets the share due at its period's end until the next period ends.
+    Monthly amounts keep the linear schedule; rates and levels have none."""
+    if not leaf.cumulative or leaf.frequency not in ("quarterly", "half"):
+        return []
+    ends = sorted(p.end for p in periods)
+    return [[end.isoformat(), round((n + 1) / len(ends), 4)] for n, end in enumerate(ends)]
+
+
+def _paces(rng: random.Random) -> dict[str, float]:
+    """Each assessed unit's pace: around 1, and a few strong units ahead in each category."""
+    pace = {u.code: rng.uniform(0.9, 1.1) for u in data.UNITS}
+    for cat in data.CATEGORIES:
+        members = [u.code for u in data.units_in_category(cat.code)]
+        for code in rng.sample(members, STRONG_UNITS):
+            pace[code] = rng.uniform(1.08, 1.14)
+    return pace
 
 
 @transaction.atomic
@@ -213,7 +284,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
             assessor=units.get(ind.assessor_code or ""),
             leader=leaders.get(ind.leader_code or ""),
             source_code=ind.source_code,
-            method={"kind": ind.method, "cap": 1.0} if ind.is_leaf else {},
+            method=ind.method_json() if ind.is_leaf else {},
             formula=FORMULAS.get(ind.name_en, "") if ind.is_leaf else "",
         )
         nodes[ind.code] = node
@@ -236,16 +307,18 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         by_kind.setdefault(p.kind, []).append(p)
 
     # Each unit works at its own pace, and each of its indicators around it: some lag.
-    pace_of_unit = {code: rng.uniform(0.9, 1.1) for code in units}
+    pace_of_unit = _paces(rng)
     targets: list[Target] = []
     reports: list[ProgressReport] = []
     year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
     for leaf in tree.leaves():
         low, high = leaf.demo_target or (100.0, 100.0)
+        counted = leaf.unit_of_measure in COUNTED or leaf.method_kind in EVENT_METHODS
+        milestones = _milestones(leaf, by_kind[_KIND_OF_FREQUENCY[leaf.frequency]])
         for u in data.UNITS:
             if not u.assessed or u.category_code not in leaf.points:
                 continue
-            goal = round(rng.uniform(low, high), 0 if leaf.unit_of_measure in COUNTED else 2)
+            goal = round(rng.uniform(low, high), 0 if counted else 2)
             targets.append(
                 Target(
                     county=county,
@@ -253,21 +326,33 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
                     unit=units[u.code],
                     indicator=nodes[leaf.code],
                     annual_target=Decimal(str(goal)),
+                    schedule=ScheduleKind.MILESTONES if milestones else ScheduleKind.LINEAR,
+                    milestones=milestones,
                 )
             )
             pace = pace_of_unit[u.code] * rng.uniform(0.93, 1.07)
             ended = [p for p in by_kind[_KIND_OF_FREQUENCY[leaf.frequency]] if p.end < today]
+            # A counted leaf's value is the number of events so far this year.
+            events = (
+                _event_days(rng, goal, pace, leaf, year_days)
+                if leaf.method_kind in EVENT_METHODS
+                else None
+            )
             best = 0.0
             for n, period in enumerate(ended):
-                share = ((period.end - dt.date(year, 1, 1)).days + 1) / year_days
-                value = _value(goal, share, pace * rng.uniform(0.97, 1.03), leaf)
-                if leaf.unit_of_measure in COUNTED:
+                day = (period.end - dt.date(year, 1, 1)).days
+                share = (day + 1) / year_days
+                if events is not None:
+                    value = float(sum(1 for d in events if d <= day))
+                else:
+                    value = _value(goal, share, pace * rng.uniform(0.97, 1.03), leaf)
+                if counted:
                     value = float(round(value))
                 if leaf.cumulative and leaf.higher_is_better:
                     value = best = max(best, value)  # a cumulative amount never falls
                 last = n == len(ended) - 1
                 status = ReportStatus.CONFIRMED
-                if last:
+                if last and (today - period.end).days <= REVIEW_DAYS:
                     status = rng.choices(
                         [ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED],
                         [6, 3, 1],
@@ -301,8 +386,10 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
         if r.status in approved:
             by_leaf.setdefault(r.indicator.pk, []).append(r)
     goals_by_leaf: dict[int, list[tuple[int, Decimal]]] = {}
+    profiles_by_leaf: dict[int, dict[int, list[Any]]] = {}
     for t in targets:
         goals_by_leaf.setdefault(t.indicator.pk, []).append((t.unit.pk, t.annual_target))
+        profiles_by_leaf.setdefault(t.indicator.pk, {})[t.unit.pk] = t.profile
     warnings: list[Warning] = []
     for leaf in tree.leaves():
         node = nodes[leaf.code]
@@ -320,6 +407,7 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
                     as_of=as_of,
                     targets=goals_by_leaf.get(node.pk, []),
                     values=latest,
+                    profiles=profiles_by_leaf.get(node.pk),
                 )
             )
     Warning.objects.bulk_create(warnings, batch_size=2000)

@@ -7,10 +7,10 @@ SYNTHETIC DATA. The facts taken from the 2022 report on Baojing's appraisal refo
 supervision system; the 140 prefecture indicators and five first-level indicators; and Baojing's
 Q1-Q3 2022 statistics in ``PEER_STATS`` (``synthetic=False``). The administrative division codes
 are the real ones. Everything else - the categories and how units are split over them, the
-department list, every person's name, post and portfolio, the indicators' points and targets,
-and the peers' statistics (``synthetic=True``) - is invented for the demo and must be shown as
-synthetic (``SYNTHETIC_NOTE_ZH`` / ``SYNTHETIC_NOTE_EN``). Names of people are generated and do
-not refer to anyone.
+department list, every person's name, post and portfolio, the indicators' points, methods and
+targets, and the peers' statistics (``synthetic=True``) - is invented for the demo and must be
+shown as synthetic (``SYNTHETIC_NOTE_ZH`` / ``SYNTHETIC_NOTE_EN``). Names of people are generated
+and do not refer to anyone.
 
 Pure Python (no Django import): the database builder reads these frozen dataclasses.
 """

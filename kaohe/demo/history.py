@@ -19,6 +19,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from kaohe.demo import indicators as tree
 from kaohe.monitoring.forecast import forecasts_compute
 from kaohe.monitoring.models import Forecast, HistoricalValue, HistorySource, Warning
 from kaohe.reporting.models import Target
@@ -92,7 +93,11 @@ def demo_history_build(*, scheme: Scheme) -> dict[str, int]:
             goal = float(target.annual_target) / GROWTH**back
             if whole:
                 goal = max(round(goal), 1)
-            if leaf.higher_is_better:
+            if (leaf.method or {}).get("kind") == "deduction":
+                # Events that should not happen (accidents, petitions) come at the leaf's
+                # yearly rate, as this year's do (builder._event_days), not near the ceiling.
+                total = float(rng.poisson(tree.indicator(leaf.code).demo_events or 0.5))
+            elif leaf.higher_is_better:
                 total = goal * pace * float(rng.normal(1.0, 0.07))
             else:  # a ceiling: most keep under it, some break it
                 total = goal * float(rng.uniform(0.6, 1.15))

@@ -26,6 +26,12 @@ Shape
   ``COUNTY_OWN_LEAF_CODES``): the reminder-notice rectification rate and the monthly help visits.
   Two prefecture indicators (``Z139``, ``Z140``) have no county counterpart because they do not
   apply to Baojing (no national development zone, no high-speed railway station).
+* Methods: most leaves score by completion ratio without credit for over-completion
+  (``PLAIN_METHOD``); about twenty use every other leaf method of SCORING.md, each on an
+  indicator a county would score that way (the ``_CAP_120`` .. ``_PER_REPORT`` settings below):
+  completion ratio capped at 120%, with a floor, or all-or-nothing; stepped completion; the
+  efficacy coefficient in both directions and with five standard values; rank points by a table
+  and by a step; proportional to the best; deduction and points per event.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 # Category codes (the categories themselves are defined in kaohe.demo.data).
 TOWNSHIP_CATEGORY_CODES: tuple[str, ...] = ("XZ1", "XZ2")
@@ -43,6 +50,15 @@ TOTAL_POINTS = 1000
 POINTS_STEP = 0.5
 FREQUENCIES: tuple[str, ...] = ("monthly", "quarterly", "half", "yearly")
 METHOD_COMPLETION_RATIO = "completion_ratio"
+
+
+def _m(kind: str, **params: Any) -> Mapping[str, Any]:
+    """A leaf's scoring method as a scheme names it (kaohe.scoring.registry), read-only."""
+    return MappingProxyType({"kind": kind, **params})
+
+
+# Most leaves: completion ratio, no credit for over-completion (SCORING.md method 1).
+PLAIN_METHOD: Mapping[str, Any] = _m(METHOD_COMPLETION_RATIO, cap=1.0)
 
 # What each first-level indicator is worth per category; each category sums to 1000.
 FIRST_LEVEL_POINTS: Mapping[str, Mapping[str, int]] = MappingProxyType(
@@ -83,16 +99,28 @@ class Indicator:
     # category code -> points; leaves only, categories the leaf does not apply to are absent.
     points: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     source_code: str = ""
-    method: str = ""
+    # The scoring method with its parameters, as the scheme stores it ({"kind": ..., ...}).
+    method: Mapping[str, Any] = field(default_factory=lambda: PLAIN_METHOD, hash=False)
     # Range from which the demo draws each unit's yearly target (a ceiling if lower is better).
     demo_target: tuple[float, float] | None = None
     # A cumulative value (amount to date) is compared with the share of the yearly target due by
     # the time schedule; a rate or level is compared with the target itself.
     cumulative: bool = False
+    # For a leaf counting events that should not happen (accidents): how many a unit has in a
+    # year at an average pace; the demo draws each unit's events from it.
+    demo_events: float | None = None
 
     @property
     def is_leaf(self) -> bool:
         return self.level == 3
+
+    @property
+    def method_kind(self) -> str:
+        return str(self.method["kind"])
+
+    def method_json(self) -> dict[str, Any]:
+        """The method as the scheme stores it: plain JSON (tuples become lists)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.method.items()}
 
 
 @dataclass(frozen=True)
@@ -136,6 +164,8 @@ class _Leaf:
     target: tuple[float, float]
     lower: bool = False
     cumulative: bool | None = None
+    method: Mapping[str, Any] = field(default_factory=lambda: PLAIN_METHOD, hash=False)
+    events: float | None = None
 
 
 def _l(
@@ -151,18 +181,79 @@ def _l(
     *,
     lower: bool = False,
     cum: bool | None = None,
+    method: Mapping[str, Any] = PLAIN_METHOD,
+    events: float | None = None,
 ) -> _Leaf:
-    return _Leaf(name, name_en, uom, freq, assessor, leader, applies, weight, target, lower, cum)
+    return _Leaf(name, name_en, uom, freq, assessor, leader, applies, weight, target, lower, cum,
+                 method, events)  # fmt: skip
 
 
 _Group = tuple[str, str, tuple[_Leaf, ...]]
+
+
+# --- the scoring methods of the demo (SCORING.md), each on leaves where a county would use it.
+# Plain completion ratio (PLAIN_METHOD) stays the rule; these are the exceptions.
+# Over-completion earns up to 120% on amounts the county wants pushed (jobs, visitors, firms).
+_CAP_120 = _m(METHOD_COMPLETION_RATIO, cap=1.2)
+# Project work keeps a base of 30% of the points however far behind (保底分).
+_FLOOR_30 = _m(METHOD_COMPLETION_RATIO, cap=1.0, floor=0.3)
+# A bottom line of social assistance (兜底保障): the points only if met (目标完成计分法).
+_MET_OR_NOTHING = _m(METHOD_COMPLETION_RATIO, cap=1.0, all_or_nothing=True)
+# Revenue: +1 per 5% above target up to 120% of the points, -0.5 per 2% below (阶梯计分).
+_STEPPED = _m(
+    "stepped_completion",
+    step=0.05,
+    bonus_per_step=1.0,
+    penalty_step=0.02,
+    penalty_per_step=0.5,
+    ceiling=1.2,
+)
+_STEPPED_LINEAR = _m(
+    "stepped_completion",
+    step=0.05,
+    bonus_per_step=1.0,
+    penalty_step=0.02,
+    penalty_per_step=0.5,
+    ceiling=1.2,
+    linear=True,
+)
+# Efficacy coefficient (功效系数法) on rates with a satisfactory and a not-allowed value: good-air
+# days (higher is better), PM2.5 (lower is better: 35 is the national grade-II annual limit) and
+# urban unemployment (lower is better); 60% of the points at the not-allowed value, none below
+# it, at most all of them at the satisfactory value.
+_EFFICACY_AIR = _m(
+    "efficacy_coefficient", satisfactory=98.0, not_allowed=85.0, base=0.6, floor=0.0, cap=1.0
+)
+_EFFICACY_PM25 = _m(
+    "efficacy_coefficient", satisfactory=25.0, not_allowed=35.0, base=0.6, floor=0.0, cap=1.0
+)
+_EFFICACY_JOBLESS = _m(
+    "efficacy_coefficient", satisfactory=4.5, not_allowed=6.0, base=0.6, floor=0.0, cap=1.0
+)
+# Five standard values (五档标准值, excellent to poor) on growth rates, as state enterprises are
+# rated: coefficients 1.0, 0.8, 0.6, 0.4, 0.2, nothing below the poor value.
+_FIVE_SERVICES = _m("efficacy_five_standards", standards=(12.0, 10.0, 8.0, 5.0, 2.0))
+_FIVE_RURAL_INCOME = _m("efficacy_five_standards", standards=(9.5, 8.5, 7.5, 6.5, 5.0))
+# Ranking (争先进位): GDP growth, 1st gets the points and each place lower 5% less; private
+# investment growth by a table for the first five places and 4 points for the rest.
+_RANK_GDP = _m("rank_points", step_share=0.05)
+_RANK_TABLE = _m("rank_points", table=(7.0, 6.5, 6.0, 5.5, 5.0), beyond_table=4.0)
+# Investment attracted, against the best of the category (标杆法).
+_BEST = _m("proportional_to_best")
+# Deduction per event (扣分制): per work-safety accident, per death, per irregular petition.
+_PER_ACCIDENT = _m("deduction", per_event=2.0)
+_PER_DEATH = _m("deduction", per_event=5.0)
+_PER_PETITION = _m("deduction", per_event=1.0)
+# Points per event (计次计分), capped at the points: each report in provincial or national media.
+_PER_REPORT = _m("per_event_points", per_event=1.0)
 
 # fmt: off
 _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
     ("经济发展", "Economic development", (
         ("经济运行", "Economic performance", (
             _l("地区生产总值增速", "GDP growth",
-               "%", "Q", "D03", "L04", _TE, 3, (6.0, 7.5)),
+               "%", "Q", "D03", "L04", _TE, 3, (6.0, 7.5),
+               method=_RANK_GDP),
             _l("规模以上工业增加值增速", "Growth of value added of industry above designated size",
                "%", "M", "D03", "L07", _TE, 3, (6.0, 9.0)),
             _l("第三产业增加值增速", "Growth of tertiary-sector value added",
@@ -172,7 +263,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
             _l("限额以上批发零售业销售额", "Sales of wholesale and retail trade above quota",
                "亿元", "M", "D06", "L07", _TE, 1, (0.5, 3.0)),
             _l("规模以上服务业营业收入增速", "Revenue growth of services above designated size",
-               "%", "Q", "D03", "L04", _E, 1, (6.0, 10.0)),
+               "%", "Q", "D03", "L04", _E, 1, (6.0, 10.0),
+               method=_FIVE_SERVICES),
             _l("新增规模以上工业企业", "New industrial enterprises above designated size",
                "个", "Y", "D04", "L07", _TE, 2, (1, 4)),
             _l("新增“四上”企业", "New enterprises in the four statistical tiers",
@@ -187,19 +279,23 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
             _l("重点项目投资完成率", "Completion of key-project investment plans",
                "%", "M", "S04", "L04", _A, 3, (90.0, 100.0), cum=True),
             _l("新开工项目", "Projects started",
-               "个", "Q", "S04", "L04", _TE, 2, (2, 8)),
+               "个", "Q", "S04", "L04", _TE, 2, (2, 8),
+               method=_FLOOR_30),
             _l("争取中央预算内投资", "Central budget investment secured",
                "万元", "H", "D01", "L04", _D, 2, (500, 3000)),
             _l("争取地方政府专项债券资金", "Local government special bonds secured",
                "亿元", "H", "D01", "L04", _E, 1, (0.5, 2.0)),
             _l("项目储备入库", "Projects added to the reserve pool",
-               "个", "Q", "D01", "L04", _A, 1, (3, 10)),
+               "个", "Q", "D01", "L04", _A, 1, (3, 10),
+               method=_FLOOR_30),
             _l("民间投资增速", "Growth of private investment",
-               "%", "Q", "D03", "L04", _E, 1, (3.0, 8.0)),
+               "%", "Q", "D03", "L04", _E, 1, (3.0, 8.0),
+               method=_RANK_TABLE),
         )),
         ("财政金融", "Public finance and credit", (
             _l("地方一般公共预算收入", "Local general public budget revenue",
-               "万元", "M", "D02", "L04", _TE, 3, (800, 6000)),
+               "万元", "M", "D02", "L04", _TE, 3, (800, 6000),
+               method=_STEPPED),
             _l("税收收入占地方一般公共预算收入比重",
                "Share of taxes in local general public budget revenue",
                "%", "Q", "D02", "L04", _TE, 2, (60.0, 75.0)),
@@ -251,7 +347,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
             _l("中药材种植面积", "Chinese medicinal herbs planted",
                "亩", "H", "D07", "L08", _T, 1, (200, 1500)),
             _l("接待游客人次", "Tourist visits",
-               "万人次", "Q", "D14", "L10", _TE, 2, (20, 80)),
+               "万人次", "Q", "D14", "L10", _TE, 2, (20, 80),
+               method=_CAP_120),
             _l("旅游综合收入", "Total tourism revenue",
                "亿元", "Q", "D14", "L10", _E, 1, (3.0, 10.0)),
             _l("培育产业链链主企业", "Chain-leader enterprises fostered",
@@ -271,7 +368,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
         )),
         ("改革开放", "Reform and opening up", (
             _l("招商引资到位资金", "Investment attracted and in place",
-               "亿元", "M", "D06", "L07", _A, 3, (0.5, 3.0)),
+               "亿元", "M", "D06", "L07", _A, 3, (1.5, 3.0),
+               method=_BEST),
             _l("新引进“三类500强”企业项目",
                "Projects of global, national and private top-500 enterprises",
                "个", "Y", "D06", "L07", _E, 1, (1, 2)),
@@ -294,7 +392,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
                "%", "Y", "D07", "L03", _T, 2, (60.0, 90.0)),
             _l("农村居民人均可支配收入增速",
                "Growth of rural residents' per-capita disposable income",
-               "%", "Q", "D03", "L03", _TE, 2, (7.0, 9.0)),
+               "%", "Q", "D03", "L03", _TE, 2, (7.0, 9.0),
+               method=_FIVE_RURAL_INCOME),
             _l("脱贫人口人均纯收入增速",
                "Growth of per-capita net income of people lifted out of poverty",
                "%", "H", "D08", "L03", _T, 2, (10.0, 14.0)),
@@ -317,13 +416,15 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
             _l("园区亩均税收", "Tax revenue per mu of park land",
                "万元/亩", "Y", "D04", "L07", _E, 1, (5.0, 12.0)),
             _l("市场主体净增", "Net increase of market entities",
-               "户", "Q", "D22", "L07", _TE, 2, (100, 500)),
+               "户", "Q", "D22", "L07", _TE, 2, (100, 500),
+               method=_CAP_120),
             _l("中心集镇建设项目完成率", "Completion of central market-town construction projects",
                "%", "H", "D12", "L10", _T, 1, (85.0, 100.0), cum=True),
         )),
         ("财源建设", "Fiscal-source building", (
             _l("财源建设重点项目入库税收", "Tax revenue from key fiscal-source projects",
-               "万元", "Q", "D02", "L04", _E, 2, (500, 3000)),
+               "万元", "Q", "D02", "L04", _E, 2, (500, 3000),
+               method=_STEPPED_LINEAR),
             _l("新增纳税过百万元企业", "New enterprises paying over one million yuan in tax",
                "个", "Y", "D02", "L04", _TE, 1, (1, 3)),
             _l("国有土地使用权出让收入", "Revenue from state land-use right transfers",
@@ -335,9 +436,11 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
     ("民生保障", "People's livelihood", (
         ("就业与收入", "Employment and income", (
             _l("城镇新增就业人数", "New urban jobs",
-               "人", "Q", "D17", "L09", _TS, 2, (150, 600)),
+               "人", "Q", "D17", "L09", _TS, 2, (150, 600),
+               method=_CAP_120),
             _l("城镇调查失业率", "Surveyed urban unemployment rate",
-               "%", "Q", "D17", "L09", _S, 1, (5.0, 5.5), lower=True),
+               "%", "Q", "D17", "L09", _S, 1, (5.0, 5.5), lower=True,
+               method=_EFFICACY_JOBLESS),
             _l("居民人均可支配收入增速", "Growth of residents' per-capita disposable income",
                "%", "Q", "D03", "L09", _ES, 2, (7.0, 8.0)),
             _l("城镇居民人均可支配收入增速",
@@ -356,7 +459,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
                "Enrolment in basic medical insurance for urban and rural residents",
                "%", "H", "D19", "L09", _TS, 2, (95.0, 98.0)),
             _l("城乡低保应保尽保率", "Coverage of eligible people by minimum living allowances",
-               "%", "Q", "D18", "L09", _TS, 1, (98.0, 100.0)),
+               "%", "Q", "D18", "L09", _TS, 1, (98.0, 100.0),
+               method=_MET_OR_NOTHING),
             _l("医保基金智能监控审核覆盖率",
                "Coverage of intelligent monitoring of medical insurance funds",
                "%", "Q", "D19", "L09", _S, 1, (90.0, 100.0)),
@@ -364,7 +468,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
                "Accuracy of the two subsidies for people with disabilities",
                "%", "Q", "D18", "L09", _S, 1, (98.0, 100.0)),
             _l("特困人员救助供养覆盖率", "Coverage of support for people in extreme difficulty",
-               "%", "H", "D18", "L09", _TS, 1, (98.0, 100.0)),
+               "%", "H", "D18", "L09", _TS, 1, (98.0, 100.0),
+               method=_MET_OR_NOTHING),
         )),
         ("教育卫生", "Education and health", (
             _l("学前三年毛入园率", "Gross enrolment in three-year preschool education",
@@ -401,9 +506,11 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
     ("生态文明", "Ecological civilisation", (
         ("环境质量", "Environmental quality", (
             _l("空气质量优良天数比例", "Share of days with good air quality",
-               "%", "M", "D21", "L10", _TS, 2, (93.0, 97.0)),
+               "%", "M", "D21", "L10", _TS, 2, (93.0, 97.0),
+               method=_EFFICACY_AIR),
             _l("细颗粒物（PM2.5）平均浓度", "Average PM2.5 concentration",
-               "微克/立方米", "M", "D21", "L10", _S, 1, (25, 32), lower=True),
+               "微克/立方米", "M", "D21", "L10", _S, 1, (25, 32), lower=True,
+               method=_EFFICACY_PM25),
             _l("地表水考核断面水质达标率", "Compliance of assessed surface-water sections",
                "%", "M", "D21", "L10", _TS, 2, (95.0, 100.0)),
             _l("受污染耕地安全利用率", "Safe use of polluted farmland",
@@ -463,21 +570,25 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
             _l("意识形态工作责任制落实", "Responsibility system for ideological work",
                "分", "H", "D26", "L03", _A, 2, (8.0, 10.0)),
             _l("省级以上媒体宣传报道", "Reports in provincial or national media",
-               "篇", "Q", "D26", "L03", _A, 1, (5, 20)),
+               "篇", "Q", "D26", "L03", _A, 1, (5, 20),
+               method=_PER_REPORT),
             _l("民族团结进步创建达标率", "Units meeting the ethnic-unity-and-progress standard",
                "%", "Y", "D27", "L03", _A, 1, (90.0, 100.0)),
         )),
         ("平安建设", "Safety and security", (
             _l("安全生产事故起数", "Work-safety accidents",
-               "起", "M", "D23", "L10", _A, 3, (1, 3), lower=True),
+               "起", "M", "D23", "L10", _A, 3, (1, 3), lower=True,
+               method=_PER_ACCIDENT, events=0.6),
             _l("安全生产事故死亡人数", "Deaths in work-safety accidents",
-               "人", "M", "D23", "L10", _A, 2, (1, 2), lower=True),
+               "人", "M", "D23", "L10", _A, 2, (1, 2), lower=True,
+               method=_PER_DEATH, events=0.1),
             _l("安全生产隐患排查整改率", "Rectification of work-safety hazards found",
                "%", "M", "D23", "L10", _A, 2, (95.0, 100.0)),
             _l("信访事项及时受理率", "Timely acceptance of petitions",
                "%", "M", "D30", "L06", _A, 1, (95.0, 100.0)),
             _l("进京赴省非正常上访人次", "Irregular petitions to Beijing or the provincial capital",
-               "人次", "M", "D30", "L06", _A, 2, (1, 3), lower=True),
+               "人次", "M", "D30", "L06", _A, 2, (1, 3), lower=True,
+               method=_PER_PETITION, events=0.6),
             _l("信访积案化解率", "Resolution of long-standing petition cases",
                "%", "Q", "D30", "L06", _A, 1, (80.0, 95.0), cum=True),
             _l("群众安全感满意度", "Public sense of security",
@@ -584,9 +695,10 @@ def _build() -> tuple[tuple[Indicator, ...], tuple[SourceIndicator, ...]]:
                         leader_code=leaf.leader,
                         points=MappingProxyType(ordered),
                         source_code=source,
-                        method=METHOD_COMPLETION_RATIO,
+                        method=leaf.method,
                         demo_target=(float(leaf.target[0]), float(leaf.target[1])),
                         cumulative=cumulative,
+                        demo_events=leaf.events,
                     )
                 )
                 k += 1

@@ -31,7 +31,7 @@ class IndicatorScore:
 def indicator_score(
     *, unit: Unit, indicator: Indicator, as_of: dt.date | None = None
 ) -> IndicatorScore | None:
-    """A unit's score on a leaf by the leaf's own method, as of a date (today by default), as
+    """A unit's score on a leaf by the leaf's own method, as of a date (now by default), as
     the standings, bulletins and rounds score it.
 
     None when the indicator does not apply to the unit's category. Callers load unit and

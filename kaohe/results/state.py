@@ -8,9 +8,10 @@ unit's total and rank in its category. The battle map's cell page, the standings
 the designer's what-if and the rounds all read through it (the rounds through ``state_inputs``,
 which they freeze), so a number never differs between two pages.
 
-A value is scored against the whole yearly target: the score is what the unit has earned of the
-year so far, and the time schedule is the warnings' business. A quarterly round alone scores
-against the part of the target due by its date on the target's schedule (``due_by_date``).
+A page scores a value against the whole yearly target: the score is what the unit has earned of
+the year so far, and the time schedule is the warnings' business. A round scores against the
+part of the target due by its date on the target's schedule (``due_by_date``), which is the
+whole target at the year's end: the final annual round and the pages then agree to the cent.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def scheme_leaves(scheme: Scheme, ids: Iterable[int] | None = None) -> list[Indi
 def state_inputs(
     *,
     scheme: Scheme,
-    as_of: dt.date,
+    as_of: dt.date | None,
     units: list[Unit],
     leaves: list[Indicator],
     confirmed_only: bool = False,
@@ -110,9 +111,10 @@ def state_inputs(
             "unit_id", "indicator_id", "annual_target", "schedule", "monthly_shares", "milestones"
         )
     }
+    due = as_of or timezone.localdate()
     targets: dict[tuple[int, int], float | None] = {
         key: float(t.annual_target)
-        * (schedule_share(by_id[key[1]], scheme, as_of, t.profile) if due_by_date else 1.0)
+        * (schedule_share(by_id[key[1]], scheme, due, t.profile) if due_by_date else 1.0)
         for key, t in target_rows.items()
     }
     raw = values_in_force(
@@ -147,13 +149,13 @@ def year_state(
     with_warnings: bool = True,
     overrides: Mapping[int, LeafRule] | None = None,
 ) -> YearState:
-    """The state of the year as of a date (today by default) for the given units (every assessed
-    unit by default) and leaves (every leaf by default); a bounded number of queries.
+    """The state of the year as of a date for the given units (every assessed unit by default)
+    and leaves (every leaf by default); a bounded number of queries. Without a date, the state
+    now: every value approved so far counts, a period still running included.
 
     Pass whole categories of units: the methods that compare units score a category together.
     ``overrides`` replaces some leaves' rules (the designer's what-if). Callers check access.
     """
-    as_of = as_of or timezone.localdate()
     units = assessed_units(scheme) if units is None else units
     leaves = scheme_leaves(scheme) if leaves is None else leaves
     inputs, target_rows, raw_values = state_inputs(
@@ -175,7 +177,7 @@ def year_state(
                 indicator_ids=[i.pk for i in leaves],
             )
         }
-    state = YearState(scheme, as_of, units, leaves, rules)
+    state = YearState(scheme, as_of or timezone.localdate(), units, leaves, rules)
     for key, score in scored.items():
         u, i = cast(int, key[0]), cast(int, key[1])
         target = target_rows.get((u, i))

@@ -11,6 +11,7 @@ import pytest
 
 from kaohe.demo import data as d
 from kaohe.demo import indicators as ind
+from kaohe.scoring.registry import validate_method
 
 DEMO_DIR = Path(d.__file__).parent
 
@@ -234,7 +235,7 @@ def test_leaf_attributes() -> None:
         assert leaf.assessor_code in units and units[leaf.assessor_code].assessing, leaf.code
         assert leaf.leader_code in leaders, leaf.code
         assert leaf.frequency in d.FREQUENCIES
-        assert leaf.method == d.METHOD_COMPLETION_RATIO
+        assert validate_method(leaf.method_json()) == [], leaf.code
         assert leaf.unit_of_measure
         assert leaf.demo_target is not None
         low, high = leaf.demo_target

@@ -112,7 +112,11 @@ def test_the_chain_walks_from_report_to_colour_and_score(
     cell.locator("a").click()
     explanation = page.locator("[data-testid=score-explanation]").inner_text()
     assert "10 × min(60 / 1200" in explanation and "= 0.50" in explanation
-    assert expected in page.locator("[data-testid=warning-explanation]").inner_text()
+    # The warning's arithmetic reads in Chinese, the interface's default language.
+    chinese = {"green": "绿色", "yellow": "黄色", "orange": "橙色", "red": "红色"}[expected]
+    warning = page.locator("[data-testid=warning-explanation]").inner_text()
+    assert chinese in warning and "时序进度" in warning
+    assert page.locator("[data-testid=score-method]").inner_text() == "完成率计分"
     shot(page, "office-cell-zh")
 
     page.click("button[value=en]")
