@@ -42,7 +42,7 @@ def indicator_score(
         return None
     s = cell.score
     return IndicatorScore(
-        points=Decimal(str(s.points)),
+        points=Decimal(str(s.points)).quantize(Decimal("0.01")),
         score=s.score,
         explanation=s.explanation,
         method=method_of(indicator.method)["kind"],
