@@ -90,10 +90,15 @@ def main() -> None:
     Indicator.objects.filter(county=county, children__isnull=True).update(assessor=dept)
     ProgressReport.objects.filter(county=county).delete()  # the previous run's rows
 
+    # This year's scheme (the demo also keeps last year's, closed).
     targets = list(
-        Target.objects.filter(county=county).select_related("indicator", "unit").order_by("pk")
+        Target.objects.filter(county=county, scheme__status="published")
+        .select_related("indicator", "unit")
+        .order_by("pk")
     )
-    periods = list(Period.objects.filter(county=county).order_by("kind", "number"))
+    periods = list(
+        Period.objects.filter(county=county, scheme__status="published").order_by("kind", "number")
+    )
     items = items_for(t.indicator for t in targets)
     rng = random.Random(2022)
     rows: list[EnteredRow] = []

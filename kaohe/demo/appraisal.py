@@ -25,7 +25,8 @@ GROUPS = [
 SYNTHETIC = "（演示数据，虚构）"
 
 
-def _ballots(scheme: Scheme, units: list[Unit], rng: random.Random) -> None:
+def demo_ballots(scheme: Scheme, units: list[Unit], rng: random.Random) -> None:
+    """The evaluators' ballots of a year (民主测评), synthetic, in bulk."""
     for code, name, weight in GROUPS:
         group = RatingGroup.objects.create(
             county_id=scheme.county_id,
@@ -53,7 +54,7 @@ def demo_appraisal_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) ->
     office = User.objects.get(county_id=scheme.county_id, role=Role.OFFICE, username="office")
     organisation = User.objects.get(county_id=scheme.county_id, role=Role.ORGANISATION)
     units = list(Unit.objects.filter(county_id=scheme.county_id, is_assessed=True))
-    _ballots(scheme, units, rng)
+    demo_ballots(scheme, units, rng)
     higher_result_save(
         user=office,
         scheme=scheme,

@@ -27,6 +27,7 @@ from kaohe.demo import data
 from kaohe.demo import indicators as tree
 from kaohe.demo.appraisal import demo_appraisal_build
 from kaohe.demo.history import demo_history_build
+from kaohe.demo.stages import demo_stages_build
 from kaohe.demo.supervision import demo_supervision_build
 from kaohe.monitoring.models import Warning
 from kaohe.monitoring.services import warnings_compute
@@ -418,6 +419,8 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
     summary_accounts = _accounts(county, units, leaders, nodes, password)
     demo_appraisal_build(scheme=scheme, today=today)
     demo_supervision_build(scheme=scheme, today=today)
+    # The lists, evidence, bulletins and the closed earlier year (kaohe.demo.stages).
+    demo_stages_build(scheme=scheme, today=today)
     counts = {
         "units": len(units),
         "indicators": len(nodes),

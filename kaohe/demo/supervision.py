@@ -1,4 +1,5 @@
-"""The demo county's closed loop: notices at every stage (one escalated, one accepted),
+"""The demo county's closed loop: notices at every stage (a reminder escalated to a supervision
+order, another carried on to an admonition talk; rectifications accepted and returned),
 inspections by the five supervision offices, a dozen difficult problems, monthly help visits and
 the cadence jobs' first runs. All synthetic; written through the loop's own services, so the
 numbers, statuses and audit trail are what real use would leave."""
@@ -10,6 +11,9 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kaohe.appraisal.applications import cadre_action_record
+from kaohe.appraisal.models import CadreActionKind, RoundResult, RoundStatus
+from kaohe.demo.files import text_pdf
 from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.models import Cadre, Role, Unit, User
 from kaohe.schemes.models import Scheme
@@ -18,7 +22,7 @@ from kaohe.supervision.cadence import job_run
 from kaohe.supervision.models import Job, Notice, NoticeKind
 
 SYNTHETIC = "（演示数据）"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = text_pdf(["Kaohe demo county - synthetic evidence", "Rectification report"])
 
 PROBLEMS = [
     ("工业园区标准厂房用地报批进度慢", "T02", True),
@@ -63,6 +67,35 @@ def _draft(office: Unit, warning: object, today: dt.date) -> Notice:
     )
 
 
+def _talk_decision(scheme: Scheme, chain: list[Notice], today: dt.date) -> None:
+    """After the admonition talk, the organisation department's reminder talk (提醒谈话) with
+    the unit's principal, resting on the unit's latest final result and the notices."""
+    talk = chain[-1]
+    result = (
+        RoundResult.objects.filter(
+            round__scheme=scheme, round__status=RoundStatus.FINAL, unit_id=talk.recipient_id
+        )
+        .select_related("round")
+        .order_by("-round__number")
+        .first()
+    )
+    principal = Cadre.objects.filter(unit_id=talk.recipient_id).order_by("code").first()
+    organisation = User.objects.filter(county_id=scheme.county_id, role=Role.ORGANISATION).first()
+    if result is None or principal is None or organisation is None:
+        return
+    cadre_action_record(
+        user=organisation,
+        cadre=principal,
+        kind=CadreActionKind.REMINDER,
+        year=scheme.year,
+        results=[result],
+        notices=chain,
+        basis=f"{talk.recipient.name}{'、'.join(n.number for n in chain)}逾期未整改，"
+        f"已被约谈；第{result.round.number}季度考评{result.grade}。{SYNTHETIC}",
+        decided_on=today,
+    )
+
+
 def demo_supervision_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) -> dict[str, int]:
     """Build the demo's loop as it stands on ``today``."""
     rng = random.Random(seed)  # noqa: S311 - synthetic demo values, not secrets
@@ -93,6 +126,10 @@ def demo_supervision_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) 
         return services.notice_issue(user=by, notice=notice, today=on)
 
     # Issued in date order, so the numbers run with the dates.
+    # Never answered: escalated to a supervision order when its deadline passed, and that
+    # order, unanswered too, to an admonition talk below (提醒单 -> 督办单 -> 约谈).
+    unanswered = issue(others[5], 75)
+    (order,) = services.notices_escalate_overdue(county=county, today=today - dt.timedelta(59))
     late = issue(others[0], 45)  # never answered: escalated below
     closed = issue(own[0], 30)
     pending = issue(own[2], 20)
@@ -125,7 +162,10 @@ def demo_supervision_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) 
         today=today - dt.timedelta(days=10),
     )
     escalated = services.notices_escalate_overdue(county=county, today=today)
-    assert [n.parent_id for n in escalated] == [late.pk]
+    assert order.parent_id == unanswered.pk
+    assert {n.parent_id for n in escalated} == {order.pk, late.pk}
+    talk = next(n for n in escalated if n.kind == NoticeKind.TALK)
+    _talk_decision(scheme, [unanswered, order, talk], today)
 
     # Inspections by the five supervision offices, one a month.
     offices = list(Unit.objects.filter(county=county, is_supervision=True).order_by("code"))

@@ -55,13 +55,16 @@ def test_it_builds_baojing_with_its_townships_departments_and_peers(demo: None) 
 def test_its_scheme_has_five_first_level_and_140_leaf_indicators_worth_1000_per_category(
     demo: None,
 ) -> None:
-    indicators = Indicator.objects.filter(county__code="433125")
+    # This year's scheme (last year's, closed, is a copy of it: kaohe.demo.closed_year).
+    indicators = Indicator.objects.filter(county__code="433125", scheme__year=TODAY.year)
     assert indicators.filter(level=1).count() == 5
     assert indicators.filter(level=3).count() == 140
     for category in Category.objects.filter(county__code="433125"):
-        total = IndicatorPoints.objects.filter(category=category).aggregate(s=Sum("points"))["s"]
+        total = IndicatorPoints.objects.filter(
+            category=category, indicator__scheme__year=TODAY.year
+        ).aggregate(s=Sum("points"))["s"]
         assert total == Decimal("1000"), category.name
-    scheme = Indicator.objects.filter(county__code="433125").first().scheme  # type: ignore[union-attr]
+    scheme = indicators.first().scheme  # type: ignore[union-attr]
     assert all(t.balanced for t in category_totals(scheme=scheme))
     assert [s.code for s in coverage_list(scheme=scheme)] == ["Z139", "Z140"]
 
@@ -145,7 +148,7 @@ def test_peer_ranking_puts_baojing_first_where_the_report_says(demo: None) -> No
 
 
 def test_the_demo_has_synthetic_history_forecasts_and_a_backtest(demo: object) -> None:
-    cumulative = Target.objects.filter(indicator__cumulative=True).count()
+    cumulative = Target.objects.filter(indicator__cumulative=True, scheme__year=TODAY.year).count()
     history = HistoricalValue.objects.all()
     assert history.count() == cumulative * YEARS * 12
     assert set(history.values_list("year", flat=True)) == {2023, 2024, 2025}
@@ -185,8 +188,12 @@ def test_the_demo_has_the_loop_at_every_stage(demo: Any) -> None:
     notices = Notice.objects.filter(county=county)
     statuses = set(notices.values_list("status", flat=True))
     assert {"draft", "issued", "rectifying", "returned", "accepted", "escalated"} <= statuses
-    escalated = notices.get(status="escalated")
+    # One reminder escalated to a supervision order; another on to an admonition talk.
+    assert set(notices.values_list("kind", flat=True)) == {"reminder", "order", "talk"}
+    escalated = notices.get(status="escalated", kind="reminder", children__status="issued")
     assert escalated.children.get().kind == "order"
+    talk = notices.get(kind="talk")
+    assert talk.parent.kind == "order" and talk.parent.parent.kind == "reminder"  # type: ignore[union-attr]
     numbers = sorted(
         notices.filter(kind="reminder").exclude(seq=None).values_list("seq", flat=True)
     )
@@ -223,15 +230,18 @@ def test_an_exported_demo_scheme_conforms_to_the_schema(demo: object) -> None:
     schema = json.loads(
         (Path(__file__).resolve().parents[2] / "docs" / "scheme.schema.json").read_text("utf-8")
     )
-    scheme = Scheme.objects.get(county__code="433125")
-    jsonschema.validate(spec_to_data(scheme_spec(scheme)), schema)
+    for scheme in Scheme.objects.filter(county__code="433125"):  # this year's and last year's
+        jsonschema.validate(spec_to_data(scheme_spec(scheme)), schema)
 
 
 def test_the_demo_has_final_quarters_a_preview_year_and_cadre_decisions(demo: object) -> None:
     from kaohe.appraisal.models import CadreAction, Round
     from kaohe.appraisal.services import round_verify
 
-    rounds = {(r.kind, r.number): r for r in Round.objects.filter(scheme__county__code="433125")}
+    rounds = {
+        (r.kind, r.number): r
+        for r in Round.objects.filter(scheme__county__code="433125", scheme__year=TODAY.year)
+    }
     # Quarters that ended 20 days before 24 November: Q1 to Q3, final; the year a preview.
     assert {k: r.status for k, r in rounds.items()} == {
         ("quarterly", 1): "final",
@@ -241,7 +251,10 @@ def test_the_demo_has_final_quarters_a_preview_year_and_cadre_decisions(demo: ob
     }
     assert all(r.results.count() == 44 for r in rounds.values())
     assert all(round_verify(r) == [] for r in rounds.values())
-    assert CadreAction.objects.filter(county__code="433125").count() == 4
+    # Four on the latest final quarter, and a reminder talk after an admonition talk.
+    actions = CadreAction.objects.filter(county__code="433125", year=TODAY.year)
+    assert actions.count() == 5
+    assert actions.filter(kind="reminder", notices__kind="talk").count() == 1
     client = Client()
     client.force_login(User.objects.get(username="office"))
     page = client.get(reverse("appraisal:round", args=[rounds[("annual", 0)].pk]))

@@ -99,7 +99,11 @@ def test_counted_leaves_report_small_whole_numbers_of_events_that_never_fall(
             continue
         by_unit: dict[int, list[float]] = {}
         for unit_id, value in (
-            ProgressReport.objects.filter(indicator__code=leaf.code, unit__county__code="433125")
+            ProgressReport.objects.filter(
+                indicator__code=leaf.code,
+                unit__county__code="433125",
+                period__scheme__year=TODAY.year,  # this year's counts, not last year's
+            )
             .order_by("unit_id", "period__end")
             .values_list("unit_id", "value")
         ):
@@ -125,7 +129,9 @@ def test_efficacy_leaves_report_values_on_both_sides_of_the_satisfactory_value(
         values = [
             float(v)
             for v in ProgressReport.objects.filter(
-                indicator__code=leaf.code, unit__county__code="433125"
+                indicator__code=leaf.code,
+                unit__county__code="433125",
+                period__scheme__year=TODAY.year,
             ).values_list("value", flat=True)
         ]
         better = [v for v in values if (v >= good if good > bad else v <= good)]
@@ -134,7 +140,9 @@ def test_efficacy_leaves_report_values_on_both_sides_of_the_satisfactory_value(
 
 
 def test_the_annual_preview_has_outstanding_units_and_its_quota_cuts_one(demo: object) -> None:
-    preview = Round.objects.get(scheme__county__code=d.COUNTY.code, kind="annual")
+    preview = Round.objects.get(
+        scheme__county__code=d.COUNTY.code, scheme__year=TODAY.year, kind="annual"
+    )
     results = compute_round(preview.inputs)["units"].values()
     assert any(r["grade"] == "优秀" for r in results)
     cut = [r for r in results if r["qualified"] == "优秀" and r["grade"] != "优秀"]
