@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -75,6 +75,7 @@ def report_in_force(
             period__end__lte=as_of,
             status__in=[ReportStatus.CONFIRMED] if confirmed_only else list(IN_FORCE),
         )
+        .select_related("period")
         .order_by("-period__end", "-pk")
         .first()
     )
@@ -213,17 +214,9 @@ def confirm_queue(*, user: User) -> QuerySet[ProgressReport]:
 def previous_value(
     *, report_unit_id: int, indicator_id: int, before: date
 ) -> ProgressReport | None:
-    """The unit's last approved or confirmed value of the indicator before a date."""
-    return (
-        ProgressReport.objects.filter(
-            unit_id=report_unit_id,
-            indicator_id=indicator_id,
-            period__end__lt=before,
-            status__in=[ReportStatus.APPROVED, ReportStatus.CONFIRMED],
-        )
-        .select_related("period")
-        .order_by("-period__end")
-        .first()
+    """The unit's value in force of the indicator just before a date (periods ending earlier)."""
+    return report_in_force(
+        unit_id=report_unit_id, indicator_id=indicator_id, as_of=before - timedelta(days=1)
     )
 
 
