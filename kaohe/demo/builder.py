@@ -101,8 +101,9 @@ _KIND_OF_FREQUENCY = {
 }
 
 
-# Methods whose value is a count of events (a deduction per accident, points per media report).
-EVENT_METHODS = frozenset({"deduction", "per_event_points"})
+# Methods whose value is a count of events (a deduction per accident, points per media report,
+# defects an assessor's checklist finds).
+EVENT_METHODS = frozenset({"deduction", "per_event_points", "checklist"})
 # A report stays in review (approved, submitted or returned) this long after its period ends;
 # the office has confirmed the older ones.
 REVIEW_DAYS = 45

@@ -244,6 +244,9 @@ _BEST = _m("proportional_to_best")
 _PER_ACCIDENT = _m("deduction", per_event=2.0)
 _PER_DEATH = _m("deduction", per_event=5.0)
 _PER_PETITION = _m("deduction", per_event=1.0)
+# Checklist (缺项扣分): the assessor inspects the unit's ideological-work duties and counts the
+# defects found (no plan filed, a missed study session ...); 0.5 points off for each.
+_DEFECTS = _m("checklist", worth=0.5, mode="defects")
 # Points per event (计次计分), capped at the points: each report in provincial or national media.
 _PER_REPORT = _m("per_event_points", per_event=1.0)
 
@@ -568,7 +571,8 @@ _TREE: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
             _l("引进急需紧缺人才", "Urgently needed talent recruited",
                "人", "Y", "D25", "L05", _D, 1, (2, 10)),
             _l("意识形态工作责任制落实", "Responsibility system for ideological work",
-               "分", "H", "D26", "L03", _A, 2, (8.0, 10.0)),
+               "项", "H", "D26", "L03", _A, 2, (1, 3), lower=True,
+               method=_DEFECTS, events=1.0),
             _l("省级以上媒体宣传报道", "Reports in provincial or national media",
                "篇", "Q", "D26", "L03", _A, 1, (5, 20),
                method=_PER_REPORT),

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from kaohe.exchange.spec import SchemeSpec
 from kaohe.scoring.formula import evaluate
-from kaohe.scoring.state import LeafRule, score_cells, unit_totals
+from kaohe.scoring.state import LeafRule, gaps, score_cells, unit_totals
 
 COLUMNS = ("unit", "category", "code", "value", "target")
 
@@ -149,7 +149,7 @@ def score_table(spec: SchemeSpec, rows: list[Row]) -> list[UnitResult]:
             total=t.total,
             rank=t.rank,
             lines=[(str(c.leaf), c.score, c.arithmetic) for c in t.cells],
-            gaps=[(str(c.leaf), c.gap) for c in t.cells if c.gap],
+            gaps=[(str(c.leaf), c.gap) for c in gaps(t.cells)],
         )
         for t in unit_totals(cells, units)
     ]

@@ -17,6 +17,7 @@ METHOD_LABELS = {
     "deduction": _("Deduction per event"),
     "shortfall_deduction": _("Deduction per unit of shortfall"),
     "per_event_points": _("Points per event"),
+    "checklist": _("Checklist (conditions met or defects)"),
 }
 
 

@@ -204,6 +204,7 @@ def cell_state(*, unit: Unit, indicator: Indicator, as_of: dt.date | None = None
         as_of=as_of,
         units=assessed_units(indicator.scheme, [unit.category_id]),
         leaves=[indicator],
+        with_warnings=False,  # the cell page reads the warning's whole history itself
     )
     return state.cell(unit.pk, indicator.pk)
 

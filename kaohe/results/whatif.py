@@ -57,7 +57,8 @@ def category_standings(
         if indicator is not None:
             rule = next(r for r in before.rules if r.id == indicator.pk)
             points = dict(rule.points)
-            if override.points is not None:
+            # New points only where the leaf applies: an override never adds it to a category.
+            if override.points is not None and category.code in points:
                 points[category.code] = override.points
             method = dict(override.method) if override.method else dict(rule.method)
             overrides[indicator.pk] = rule_of(indicator, points, method)

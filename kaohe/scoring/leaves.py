@@ -18,7 +18,7 @@ from kaohe.scoring.efficacy import efficacy_coefficient, efficacy_five_standards
 from kaohe.scoring.methods import completion_ratio
 from kaohe.scoring.relative import proportional_to_best, rank_points
 from kaohe.scoring.stepped import stepped_completion
-from kaohe.scoring.tallies import deduction, per_event_points, shortfall_deduction
+from kaohe.scoring.tallies import checklist, deduction, per_event_points, shortfall_deduction
 
 #: Scores a leaf's category: (parameters, values, targets, points, higher_is_better, places).
 LeafScorer = Callable[
@@ -31,12 +31,12 @@ def _kw(p: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return {name: p[name] for name in names if name in p}
 
 
-def _one_kind(p: Mapping[str, Any]) -> list[float]:
+def _one_kind(p: Mapping[str, Any], name: str = "per_event") -> list[float]:
     # A leaf's value counts one kind of event; kinds and levels need the method's own inputs.
-    each = p["per_event"]
+    each = p[name]
     if isinstance(each, bool) or not isinstance(each, int | float):
         raise ValueError(
-            "on a leaf indicator per_event must be one number (the value counts one kind of "
+            f"on a leaf indicator {name} must be one number (the value counts one kind of "
             "event); kinds and levels are scored with bind_method"
         )
     return [float(each)]
@@ -76,6 +76,12 @@ LEAF_SCORERS: dict[str, LeafScorer] = {
     ),
     "per_event_points": lambda p, x, t, pts, higher, places: per_event_points(
         _counts(x), pts, per_event=_one_kind(p), places=places
+    ),
+    # The assessor's count of conditions met (mode "met") or of defects found ("defects"), each
+    # worth the same: a checklist whose conditions differ in worth is scored with bind_method.
+    "checklist": lambda p, x, t, pts, higher, places: checklist(
+        _counts(x)[:, None], pts, worth=_one_kind(p, "worth"), mode=p.get("mode", "met"),
+        floor=p.get("floor", 0.0), places=places,
     ),
     "shortfall_deduction": lambda p, x, t, pts, higher, places: shortfall_deduction(
         x, t, pts, higher_is_better=higher, places=places,

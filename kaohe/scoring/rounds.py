@@ -128,6 +128,10 @@ def _own_scores(
         raise ValueError(f"category {category}: no leaf with points is appraised in this round")
     # Each leaf by its own method over the category, as every page scores it (scoring.state).
     cells = score_cells(leaves, [(u, category) for u in unit_ids], values, targets, places=places)
+    # A page may show "not scored" and go on; a round must not publish zeros for it.
+    broken = sorted({c.gap for c in cells.values() if c.gap.startswith("not scored: ")})
+    if broken:
+        raise ValueError(f"category {category}: {'; '.join(broken)}")
     names = {int(ind["id"]): ind.get("name", "") for ind in inputs.get("indicators", [])}
     sums = np.zeros(len(unit_ids))
     lines: dict[int, list[dict[str, Any]]] = {u: [] for u in unit_ids}

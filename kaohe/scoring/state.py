@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from kaohe.scoring.batch import ScoreBatch
 from kaohe.scoring.explain import Explanation
 from kaohe.scoring.registry import score_method
 from kaohe.scoring.standings import competition_ranks
@@ -47,10 +48,6 @@ def method_of(method: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"kind": "completion_ratio", **(method or {})}
 
 
-def needs_target(method: Mapping[str, Any] | None) -> bool:
-    return method_of(method)["kind"] in NEEDS_TARGET
-
-
 @dataclass(frozen=True)
 class LeafRule:
     """How one leaf is scored: its method, direction and points per category (absent: the leaf
@@ -65,19 +62,28 @@ class LeafRule:
 
 @dataclass(frozen=True)
 class CellScore:
-    """One unit's score on one leaf; ``gap`` says why it could not be scored ("" when scored)."""
+    """One unit's score on one leaf; ``gap`` says why it could not be scored ("" when scored).
+
+    The explanation is built only when read (``ScoreBatch`` builds them lazily: a bulletin or a
+    what-if totals thousands of cells and reads none)."""
 
     unit: Hashable
     leaf: Hashable
     points: float
     score: Decimal
-    explanation: Explanation | None
     gap: str = ""
+    _batch: ScoreBatch | None = field(default=None, repr=False, compare=False)
+    _index: int = field(default=0, repr=False, compare=False)
+
+    @property
+    def explanation(self) -> Explanation | None:
+        return None if self._batch is None else self._batch.explanations[self._index]
 
     @property
     def arithmetic(self) -> str:
-        if self.explanation is not None:
-            return self.explanation.arithmetic
+        explanation = self.explanation
+        if explanation is not None:
+            return explanation.arithmetic
         return f"{self.gap} → 0"
 
 
@@ -131,7 +137,7 @@ def score_cells(
                 elif math.isnan(value):
                     gap = NO_VALUE
                 if gap:
-                    out[(unit, leaf.id)] = CellScore(unit, leaf.id, points, Decimal(0), None, gap)
+                    out[(unit, leaf.id)] = CellScore(unit, leaf.id, points, Decimal(0), gap)
                 else:
                     scorable.append(unit)
             if not scorable:
@@ -148,12 +154,12 @@ def score_cells(
             except ValueError as exc:
                 for unit in scorable:
                     out[(unit, leaf.id)] = CellScore(
-                        unit, leaf.id, points, Decimal(0), None, f"not scored: {exc}"
+                        unit, leaf.id, points, Decimal(0), f"not scored: {exc}"
                     )
                 continue
             for k, unit in enumerate(scorable):
                 out[(unit, leaf.id)] = CellScore(
-                    unit, leaf.id, points, batch.scores[k], batch.explanations[k]
+                    unit, leaf.id, points, batch.scores[k], _batch=batch, _index=k
                 )
     return out
 

@@ -33,6 +33,7 @@ VARIANTS = {
     "rank_points:step_share",
     "proportional_to_best",
     "deduction",
+    "checklist",
     "per_event_points",
 }
 
@@ -95,7 +96,7 @@ def test_counted_leaves_report_small_whole_numbers_of_events_that_never_fall(
     demo: object,
 ) -> None:
     for leaf in d.leaves():
-        if leaf.method_kind not in ("deduction", "per_event_points"):
+        if leaf.method_kind not in ("deduction", "per_event_points", "checklist"):
             continue
         by_unit: dict[int, list[float]] = {}
         for unit_id, value in (

@@ -74,6 +74,7 @@ LEAF_PARAMS: dict[str, list[dict[str, Any]]] = {
     "proportional_to_best": [{}],
     "deduction": [{"per_event": 0.5}],
     "per_event_points": [{"per_event": 2}],
+    "checklist": [{"worth": 0.5, "mode": "defects"}, {"worth": 1, "mode": "met"}],
     "shortfall_deduction": [
         {},
         {"relative": True, "unit": 0.01, "whole_units": True},

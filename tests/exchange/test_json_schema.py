@@ -22,3 +22,10 @@ def test_the_schema_is_a_valid_2020_12_schema_and_accepts_the_example() -> None:
 def test_the_schema_refuses_a_file_of_another_format() -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"format": "other", "version": 1}, SCHEMA)
+
+
+def test_the_schema_names_every_method_a_leaf_can_use() -> None:
+    from kaohe.scoring.registry import METHODS
+
+    indicator = SCHEMA["properties"]["indicators"]["items"]["properties"]
+    assert set(indicator["method"]["properties"]["kind"]["enum"]) == set(METHODS)

@@ -123,6 +123,7 @@ def test_every_registered_method_scores_a_small_category() -> None:
         "rank_points": {"table": [10, 8, 6]},
         "deduction": {"per_event": 0.5},
         "per_event_points": {"per_event": 1},
+        "checklist": {"worth": 0.5, "mode": "defects"},
     }
     for kind in METHODS:
         method = {"kind": kind, **samples.get(kind, {})}

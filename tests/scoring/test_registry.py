@@ -36,7 +36,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
 def test_every_method_of_scoring_md_is_registered_with_a_valid_sample() -> None:
     assert set(REGISTRY) == set(SAMPLES)
     for code, params in SAMPLES.items():
-        assert validate_method({"kind": code, **params}) == [], code
+        # The checklist's sample weighs each condition, as bind_method takes it; as a leaf's
+        # method it takes one worth (the leaf test below).
+        assert validate_method({"kind": code, **params}, leaf=code != "checklist") == [], code
 
 
 def test_the_designer_offers_only_methods_a_leafs_value_and_target_drive() -> None:
@@ -50,6 +52,7 @@ def test_the_designer_offers_only_methods_a_leafs_value_and_target_drive() -> No
         "deduction",
         "shortfall_deduction",
         "per_event_points",
+        "checklist",
     }
 
 
@@ -103,8 +106,12 @@ def test_a_bad_method_is_refused_with_a_sentence_naming_the_parameter(
 
 
 def test_every_leaf_method_scores_a_category_through_the_registry() -> None:
+    # On a leaf a checklist's value is one count, so each condition is worth the same.
+    leaf_samples = SAMPLES | {"checklist": {"worth": 0.5, "mode": "defects"}}
     for code in METHODS:
-        batch = score_method({"kind": code, **SAMPLES[code]}, [5.0, 12.0, 1.0], [10.0] * 3, 10.0)
+        batch = score_method(
+            {"kind": code, **leaf_samples[code]}, [5.0, 12.0, 1.0], [10.0] * 3, 10.0
+        )
         assert len(batch.scores) == 3 and batch.explain(0).method == code
 
 
