@@ -117,5 +117,5 @@ def test_rules_are_checked_with_every_problem_named() -> None:
 def test_a_leaf_whose_method_cannot_score_stops_the_round_instead_of_publishing_zeros() -> None:
     inputs = golden_inputs()
     inputs["indicators"][0]["method"] = {"kind": "efficacy_coefficient", "satisfactory": 6}
-    with pytest.raises(ValueError, match="not scored: .*not_allowed"):
+    with pytest.raises(ValueError, match=r"not scored: .*not_allowed"):
         compute_round(inputs)
