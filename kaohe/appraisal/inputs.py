@@ -103,7 +103,7 @@ def _values(
     part of the target due by then on its schedule (the whole target at the year's end, so a
     final annual round scores exactly as the pages do; a preview before then is not judged
     against work not yet due)."""
-    inputs, _targets, _raw = state_inputs(
+    inputs = state_inputs(
         scheme=scheme,
         as_of=as_of,
         units=units,

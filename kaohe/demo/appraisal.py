@@ -25,6 +25,29 @@ GROUPS = [
 SYNTHETIC = "（演示数据，虚构）"
 
 
+def demo_higher_results(
+    office: User, scheme: Scheme, rng: random.Random, overall: Decimal, rank: int, title: str
+) -> None:
+    """The prefecture's results for the county: overall, and for twelve of its indicators."""
+    higher_result_save(
+        user=office,
+        scheme=scheme,
+        source=None,
+        score=overall,
+        prefecture_rank=rank,
+        note=title + SYNTHETIC,
+    )
+    for source in scheme.source_indicators.order_by("code")[:12]:
+        higher_result_save(
+            user=office,
+            scheme=scheme,
+            source=source,
+            score=Decimal(f"{rng.uniform(80, 100):.2f}"),
+            prefecture_rank=rng.randint(1, 8),
+            note=SYNTHETIC,
+        )
+
+
 def demo_ballots(scheme: Scheme, units: list[Unit], rng: random.Random) -> None:
     """The evaluators' ballots of a year (民主测评), synthetic, in bulk."""
     for code, name, weight in GROUPS:
@@ -55,23 +78,7 @@ def demo_appraisal_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) ->
     organisation = User.objects.get(county_id=scheme.county_id, role=Role.ORGANISATION)
     units = list(Unit.objects.filter(county_id=scheme.county_id, is_assessed=True))
     demo_ballots(scheme, units, rng)
-    higher_result_save(
-        user=office,
-        scheme=scheme,
-        source=None,
-        score=Decimal("93.60"),
-        prefecture_rank=1,
-        note="州对县市区年度绩效考核" + SYNTHETIC,
-    )
-    for source in scheme.source_indicators.order_by("code")[:12]:
-        higher_result_save(
-            user=office,
-            scheme=scheme,
-            source=source,
-            score=Decimal(f"{rng.uniform(80, 100):.2f}"),
-            prefecture_rank=rng.randint(1, 8),
-            note=SYNTHETIC,
-        )
+    demo_higher_results(office, scheme, rng, Decimal("93.60"), 1, "州对县市区年度绩效考核")
     towns = [u for u in units if u.kind == "township"]
     for unit, kind, points, code, reason in (
         (towns[1], "bonus", "2", "", "获省级表彰" + SYNTHETIC),

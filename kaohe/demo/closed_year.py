@@ -28,7 +28,6 @@ from django.utils import timezone
 from kaohe.appraisal.applications import awards_apply, cadre_action_record
 from kaohe.appraisal.inputs import rules_for
 from kaohe.appraisal.models import Round, RoundResult
-from kaohe.appraisal.ratings import higher_result_save
 from kaohe.appraisal.services import (
     adjustment_add,
     appeal_file,
@@ -39,7 +38,7 @@ from kaohe.appraisal.services import (
 )
 from kaohe.audit.services import audit_record
 from kaohe.demo import indicators as tree
-from kaohe.demo.appraisal import demo_ballots
+from kaohe.demo.appraisal import demo_ballots, demo_higher_results
 from kaohe.demo.files import text_pdf
 from kaohe.monitoring.models import HistoricalValue
 from kaohe.org.models import Cadre, Role, Unit, User
@@ -145,26 +144,6 @@ def _year_end_values(
 
 def _at(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
-
-
-def _higher_results(office: User, old: Scheme, rng: random.Random) -> None:
-    higher_result_save(
-        user=office,
-        scheme=old,
-        source=None,
-        score=Decimal("92.80"),
-        prefecture_rank=2,
-        note=f"州对县市区{old.year}年度绩效考核" + SYNTHETIC,
-    )
-    for source in old.source_indicators.order_by("code")[:12]:
-        higher_result_save(
-            user=office,
-            scheme=old,
-            source=source,
-            score=Decimal(f"{rng.uniform(80, 100):.2f}"),
-            prefecture_rank=rng.randint(1, 8),
-            note=SYNTHETIC,
-        )
 
 
 def _adjustments(office: User, old: Scheme, units: list[Unit]) -> None:
@@ -334,7 +313,7 @@ def demo_closed_year_build(*, scheme: Scheme, today: dt.date, seed: int = 2025) 
         object_id=old.pk,
         after={"year": old.year, "targets": len(targets), "reports": len(reports)},
     )
-    _higher_results(office, old, rng)
+    demo_higher_results(office, old, rng, Decimal("92.80"), 2, f"州对县市区{old.year}年度绩效考核")
     _adjustments(office, old, units)
     # The closing weeks of January; earlier when the demo is built in them.
     start = min(dt.date(scheme.year, 1, 8), today - dt.timedelta(days=24))

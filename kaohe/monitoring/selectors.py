@@ -39,11 +39,3 @@ def latest_warnings(
     if indicator_ids is not None:
         qs = qs.filter(indicator_id__in=list(indicator_ids))
     return qs.filter(pk=Subquery(newest.order_by("-as_of").values("pk")[:1]))
-
-
-def latest_warning(*, unit_id: int, indicator_id: int, as_of: date | None = None) -> Warning | None:
-    """One unit's latest warning on one indicator (on or before ``as_of`` when given)."""
-    qs = Warning.objects.filter(unit_id=unit_id, indicator_id=indicator_id)
-    if as_of is not None:
-        qs = qs.filter(as_of__lte=as_of)
-    return qs.order_by("-as_of").first()

@@ -30,6 +30,10 @@ QUARTER_THEMES = {
 IN_FORCE = (ReportStatus.APPROVED, ReportStatus.CONFIRMED)
 
 
+def _in_force(confirmed_only: bool) -> list[str]:
+    return [ReportStatus.CONFIRMED] if confirmed_only else list(IN_FORCE)
+
+
 def values_in_force(
     *,
     scheme_id: int | None = None,
@@ -45,9 +49,7 @@ def values_in_force(
     Callers pass units and indicators they may see (or a scheme they may read) and filter the
     result through their own access helpers.
     """
-    qs = ProgressReport.objects.filter(
-        status__in=[ReportStatus.CONFIRMED] if confirmed_only else list(IN_FORCE)
-    )
+    qs = ProgressReport.objects.filter(status__in=_in_force(confirmed_only))
     if scheme_id is not None:
         qs = qs.filter(indicator__scheme_id=scheme_id)
     if as_of is not None:
@@ -73,7 +75,7 @@ def report_in_force(
             unit_id=unit_id,
             indicator_id=indicator_id,
             period__end__lte=as_of,
-            status__in=[ReportStatus.CONFIRMED] if confirmed_only else list(IN_FORCE),
+            status__in=_in_force(confirmed_only),
         )
         .select_related("period")
         .order_by("-period__end", "-pk")

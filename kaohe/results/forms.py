@@ -5,27 +5,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.documents.explain_text import METHOD_NAMES
 from kaohe.scoring.registry import METHODS, parse_parameters, validate_method
-
-METHOD_LABELS = {
-    "completion_ratio": _("Completion ratio"),
-    "stepped_completion": _("Stepped completion"),
-    "efficacy_coefficient": _("Efficacy coefficient"),
-    "efficacy_five_standards": _("Efficacy coefficient, five standard values"),
-    "rank_points": _("Rank points"),
-    "proportional_to_best": _("Proportional to the best"),
-    "deduction": _("Deduction per event"),
-    "shortfall_deduction": _("Deduction per unit of shortfall"),
-    "per_event_points": _("Points per event"),
-    "checklist": _("Checklist (conditions met or defects)"),
-}
 
 
 class MethodForm(forms.Form):
     """A leaf's scoring method and points as the designer edits them, with a sample to preview."""
 
     kind = forms.ChoiceField(
-        label=_("Scoring method"), choices=[(k, METHOD_LABELS.get(k, k)) for k in METHODS]
+        label=_("Scoring method"), choices=[(k, _(METHOD_NAMES[k])) for k in METHODS]
     )
     parameters = forms.CharField(
         label=_("Parameters"),

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kaohe.org.models import Unit
-from kaohe.results.forms import METHOD_LABELS
 from kaohe.results.state import cell_state
 from kaohe.schemes.models import Indicator
 from kaohe.scoring.explain import Explanation
@@ -22,10 +21,6 @@ class IndicatorScore:
     method: str
     gap: str = ""  # why the leaf could not be scored ("no value", "no target"), if it could not
     arithmetic: str = ""
-
-    @property
-    def method_label(self) -> str:
-        return str(METHOD_LABELS.get(self.method, self.method))
 
 
 def indicator_score(

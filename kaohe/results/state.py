@@ -42,6 +42,19 @@ class StateInputs:
     units: list[tuple[int, str]]  # (unit id, category code)
     values: dict[tuple[int, int], float | None]
     targets: dict[tuple[int, int], float | None]  # yearly, or due by the date on the schedule
+    # What they came from, for the page: the values as stored and the targets' yearly amounts.
+    stored: dict[tuple[int, int], Decimal | None] = field(default_factory=dict, compare=False)
+    annual: dict[tuple[int, int], Decimal] = field(default_factory=dict, compare=False)
+
+    def scored(self, places: int, rules: list[LeafRule] | None = None) -> dict[Any, CellScore]:
+        """Every cell scored, with these leaves' rules or ``rules`` in their place."""
+        return score_cells(
+            self.leaves if rules is None else rules,
+            self.units,
+            self.values,
+            self.targets,
+            places=places,
+        )
 
 
 @dataclass(frozen=True)
@@ -94,9 +107,8 @@ def state_inputs(
     leaves: list[Indicator],
     confirmed_only: bool = False,
     due_by_date: bool = False,
-) -> tuple[StateInputs, dict[tuple[int, int], Target], dict[tuple[int, int], Decimal | None]]:
-    """The scoring core's inputs for these units and leaves as of a date (four queries), with
-    the targets and the values in force (as stored) they came from."""
+) -> StateInputs:
+    """The scoring core's inputs for these units and leaves as of a date (three queries)."""
     unit_ids = [u.pk for u in units]
     leaf_ids = [i.pk for i in leaves]
     points: dict[int, dict[str, float]] = {}
@@ -136,7 +148,8 @@ def state_inputs(
         for i in leaves
     ]
     pairs = [(u.pk, u.category.code) for u in units if u.category is not None]
-    return StateInputs(rules, pairs, values, targets), target_rows, raw
+    annual = {key: t.annual_target for key, t in target_rows.items()}
+    return StateInputs(rules, pairs, values, targets, raw, annual)
 
 
 def year_state(
@@ -147,24 +160,20 @@ def year_state(
     leaves: list[Indicator] | None = None,
     confirmed_only: bool = False,
     with_warnings: bool = True,
-    overrides: Mapping[int, LeafRule] | None = None,
 ) -> YearState:
     """The state of the year as of a date for the given units (every assessed unit by default)
     and leaves (every leaf by default); a bounded number of queries. Without a date, the state
     now: every value approved so far counts, a period still running included.
 
     Pass whole categories of units: the methods that compare units score a category together.
-    ``overrides`` replaces some leaves' rules (the designer's what-if). Callers check access.
+    Callers check access.
     """
     units = assessed_units(scheme) if units is None else units
     leaves = scheme_leaves(scheme) if leaves is None else leaves
-    inputs, target_rows, raw_values = state_inputs(
+    inputs = state_inputs(
         scheme=scheme, as_of=as_of, units=units, leaves=leaves, confirmed_only=confirmed_only
     )
-    rules = [(overrides or {}).get(cast(int, r.id), r) for r in inputs.leaves]
-    scored = score_cells(
-        rules, inputs.units, inputs.values, inputs.targets, places=scheme.score_places
-    )
+    scored = inputs.scored(scheme.score_places)
     warnings: dict[tuple[int, int], Warning] = {}
     if with_warnings and scored:
         warnings = {
@@ -177,15 +186,14 @@ def year_state(
                 indicator_ids=[i.pk for i in leaves],
             )
         }
-    state = YearState(scheme, as_of or timezone.localdate(), units, leaves, rules)
+    state = YearState(scheme, as_of or timezone.localdate(), units, leaves, inputs.leaves)
     for key, score in scored.items():
         u, i = cast(int, key[0]), cast(int, key[1])
-        target = target_rows.get((u, i))
         state.cells[(u, i)] = Cell(
             unit_id=u,
             indicator_id=i,
-            value=raw_values.get((u, i)),
-            annual_target=None if target is None else target.annual_target,
+            value=inputs.stored.get((u, i)),
+            annual_target=inputs.annual.get((u, i)),
             target=inputs.targets.get((u, i)),
             score=score,
             warning=warnings.get((u, i)),

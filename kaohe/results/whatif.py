@@ -8,13 +8,13 @@ scored for the whole category in one call, on each unit's value in force today.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kaohe.org.models import Category, Unit
-from kaohe.results.state import assessed_units, rule_of, year_state
+from kaohe.results.state import assessed_units, scheme_leaves, state_inputs
 from kaohe.schemes.models import Scheme
-from kaohe.scoring.state import LeafRule
+from kaohe.scoring.state import LeafRule, unit_totals
 
 
 @dataclass(frozen=True)
@@ -45,40 +45,43 @@ def category_standings(
 ) -> list[StandingRow]:
     """Every unit of the category with its total and rank now and under the override.
 
-    Both from the year's one read model (results.state), the second with the override's
-    points or method in place of the leaf's: the same scores the map and the rounds show.
+    Both from the year's one read model's inputs (results.state), read once and scored twice,
+    the second time with the override's points or method in place of the leaf's: the same
+    scores the map and the rounds show.
     A bounded number of queries whatever the size of the category; callers check access first.
     """
     units = assessed_units(scheme, [category.pk])
-    before = year_state(scheme=scheme, units=units, with_warnings=False)
-    overrides: dict[int, LeafRule] = {}
+    inputs = state_inputs(scheme=scheme, as_of=None, units=units, leaves=scheme_leaves(scheme))
+    rules = inputs.leaves
     if override is not None:
-        indicator = next((i for i in before.leaves if i.pk == override.indicator_id), None)
-        if indicator is not None:
-            rule = next(r for r in before.rules if r.id == indicator.pk)
-            points = dict(rule.points)
-            # New points only where the leaf applies: an override never adds it to a category.
-            if override.points is not None and category.code in points:
-                points[category.code] = override.points
-            method = dict(override.method) if override.method else dict(rule.method)
-            overrides[indicator.pk] = rule_of(indicator, points, method)
-    after = (
-        year_state(scheme=scheme, units=units, with_warnings=False, overrides=overrides)
-        if overrides
-        else before
-    )
+        rules = [_overridden(r, override, category.code) for r in rules]
+    places = scheme.score_places
+    after_cells = inputs.scored(places, rules)
     # A method the designer typed that cannot score (bad parameters) is an error, not a 0.
-    for cell in after.cells.values():
-        if cell.score.gap.startswith("not scored: "):
-            raise ValueError(cell.score.gap.removeprefix("not scored: "))
+    for cell in after_cells.values():
+        if cell.gap.startswith("not scored: "):
+            raise ValueError(cell.gap.removeprefix("not scored: "))
+    before = {t.unit: t for t in unit_totals(inputs.scored(places), inputs.units)}
+    after = {t.unit: t for t in unit_totals(after_cells, inputs.units)}
     out = [
         StandingRow(
             unit,
-            float(before.totals[unit.pk].total),
-            before.totals[unit.pk].rank,
-            float(after.totals[unit.pk].total),
-            after.totals[unit.pk].rank,
+            float(before[unit.pk].total),
+            before[unit.pk].rank,
+            float(after[unit.pk].total),
+            after[unit.pk].rank,
         )
         for unit in units
     ]
     return sorted(out, key=lambda r: (r.after_rank, r.unit.code))
+
+
+def _overridden(rule: LeafRule, override: Override, category: str) -> LeafRule:
+    """The leaf's rule with the override's points (only where the leaf applies: an override
+    never adds it to a category) and method."""
+    if rule.id != override.indicator_id:
+        return rule
+    points = dict(rule.points)
+    if override.points is not None and category in points:
+        points[category] = override.points
+    return replace(rule, points=points, method=dict(override.method or rule.method))

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from kaohe.monitoring.models import Warning
-from kaohe.monitoring.selectors import latest_warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.models import County, Unit
 from kaohe.supervision.cadence import loop_counts
 from kaohe.supervision.models import Job, JobRun, Notice, ProblemStatus, Snapshot
@@ -32,12 +32,17 @@ def loops(county: County, today: dt.date, by: str) -> list[LoopRow]:
 
 
 def current_colours(notice: Notice) -> list[tuple[Any, Warning | None]]:
-    """Each indicator of a notice with the recipient's latest warning on it."""
-    out = []
-    for indicator in notice.indicators.order_by("position"):
-        latest = latest_warning(unit_id=notice.recipient_id, indicator_id=indicator.pk)
-        out.append((indicator, latest))
-    return out
+    """Each indicator of a notice with the recipient's latest warning on it (two queries)."""
+    indicators = list(notice.indicators.order_by("position"))
+    latest = {
+        w.indicator_id: w
+        for w in latest_warnings(
+            county_id=notice.county_id,
+            unit_ids=[notice.recipient_id],
+            indicator_ids=[i.pk for i in indicators],
+        )
+    }
+    return [(indicator, latest.get(indicator.pk)) for indicator in indicators]
 
 
 def cadence_overview(county: County) -> list[tuple[str, str, JobRun | None]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kaohe.monitoring.models import Warning
-from kaohe.monitoring.selectors import latest_warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.monitoring.services import warning_refresh
 from kaohe.reporting.bulk import EnteredRow, reports_enter_by_assessor
 from kaohe.reporting.models import ProgressReport
@@ -35,7 +35,9 @@ def _approve(world: World, month: int, value: str) -> ProgressReport:
 
 
 def _colour(world: World) -> Warning:
-    warning = latest_warning(unit_id=world.town.pk, indicator_id=world.leaf.pk)
+    warning = latest_warnings(
+        county_id=world.county.pk, unit_ids=[world.town.pk], indicator_ids=[world.leaf.pk]
+    ).first()
     assert warning is not None
     return warning
 
