@@ -24,7 +24,7 @@ from kaohe.demo.closed_year import demo_closed_year_build
 from kaohe.demo.files import progress_png, text_pdf
 from kaohe.monitoring.models import Warning
 from kaohe.org.models import Cadre, Role, User
-from kaohe.reporting.evidence import evidence_check, stored_name
+from kaohe.reporting.evidence import evidence_check
 from kaohe.reporting.models import (
     Evidence,
     Period,
@@ -34,6 +34,7 @@ from kaohe.reporting.models import (
     TargetLists,
 )
 from kaohe.reporting.plans import target_lists_save
+from kaohe.reporting.services import evidence_store
 from kaohe.schemes.models import Scheme
 
 MEASURES = (
@@ -230,27 +231,11 @@ def demo_evidence_build(*, scheme: Scheme) -> list[Evidence]:
             )
             name = f"{report.indicator.name}完成情况说明（{label}，演示）.pdf"
         upload = ContentFile(content, name=name)
-        check = evidence_check(upload)
-        evidence = Evidence(
-            county_id=report.county_id,
-            report=report,
-            original_name=name[-200:],
-            content_type=check.content_type,
-            size=check.size,
-            sha256=check.sha256,
-            uploaded_by=unit_user if unit_user and report.unit_id == unit_user.unit_id else None,
-        )
-        evidence.file.save(stored_name(check), ContentFile(content), save=False)
-        evidence.save()
-        # The event an upload leaves (reporting.services), by the unit's account where it has
-        # one: the demo's other units have no account, so the demo attached theirs.
-        audit_record(
-            actor=evidence.uploaded_by or "demo",
-            action="evidence.attach",
-            county_code=report.unit.county.code,
-            object_type="progress_report",
-            object_id=report.pk,
-            after={"file": evidence.original_name, "sha256": check.sha256, "size": check.size},
+        # As an upload is kept, by the unit's account where it has one: the demo's other units
+        # have no account, so the system attached theirs.
+        uploader = unit_user if unit_user and report.unit_id == unit_user.unit_id else None
+        evidence = evidence_store(
+            uploader=uploader, report=report, upload=upload, check=evidence_check(upload)
         )
         made.append(evidence)
     return made

@@ -197,7 +197,7 @@ def report_submit(
         reopening.closed_at = now
         reopening.save(update_fields=["closed_at"])
     for upload, check in zip(files, checked, strict=True):
-        _evidence_save(user, report, upload, check)
+        evidence_store(uploader=user, report=report, upload=upload, check=check)
     return report
 
 
@@ -292,9 +292,18 @@ def report_reopen(
     return report
 
 
-def _evidence_save(
-    user: User, report: ProgressReport, upload: UploadedFile, check: CheckedFile
+def evidence_store(
+    *,
+    uploader: User | None,
+    report: ProgressReport,
+    upload: UploadedFile | ContentFile[bytes],
+    check: CheckedFile,
 ) -> Evidence:
+    """Keep a checked evidence file on a report, stored by hash, with its audit event.
+
+    Called by ``report_submit`` inside its transaction (which checks access), and by the demo
+    builder; ``uploader`` None means the system attached it (the event's actor is "system").
+    """
     upload.seek(0)
     evidence = Evidence(
         county_id=report.county_id,
@@ -303,12 +312,12 @@ def _evidence_save(
         content_type=check.content_type,
         size=check.size,
         sha256=check.sha256,
-        uploaded_by=user,
+        uploaded_by=uploader,
     )
     evidence.file.save(stored_name(check), ContentFile(upload.read()), save=False)
     evidence.save()
     audit_record(
-        actor=user,
+        actor=uploader or "system",
         action="evidence.attach",
         county_code=report.unit.county.code,
         object_type="progress_report",
