@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kaohe.org",
     "kaohe.audit",
     "kaohe.documents",
+    "kaohe.jobs",
     "kaohe.schemes",
     "kaohe.reporting",
     "kaohe.monitoring",

@@ -18,4 +18,5 @@ urlpatterns = [
     path("audit/", include("kaohe.audit.urls")),
     path("supervision/", include("kaohe.supervision.urls")),
     path("appraisal/", include("kaohe.appraisal.urls")),
+    path("jobs/", include("kaohe.jobs.urls")),
 ]

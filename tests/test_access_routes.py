@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.org.models import Role
 from tests.appraisal import routes as appraisal_routes
+from tests.jobs import routes as jobs_routes
 from tests.factories import World
 from tests.supervision import routes as supervision_routes
 
@@ -110,7 +111,7 @@ LOGGED_IN_STATUS = {"org:login": 302}
 OWNED_BY = {"org:inbox_read": "unit"}
 
 # Apps with many routes keep their rows beside their tests, in the same format.
-for _rows in (supervision_routes, appraisal_routes):
+for _rows in (supervision_routes, appraisal_routes, jobs_routes):
     ROUTES.update(_rows.ROUTES)
     OWNED_BY.update(_rows.OWNED_BY)
 
