@@ -51,6 +51,10 @@ class Permission(StrEnum):
     RATING_ENTER = "rating.enter"
     CADRE_VIEW = "cadre.view"
     CADRE_MANAGE = "cadre.manage"
+    # The platform (issue 13): counties onboarded by the server's own administrators.
+    COUNTY_LIST = "county.list"
+    COUNTY_MANAGE = "county.manage"
+    COUNTY_ROLES = "county.roles"
 
 
 _BUSINESS = frozenset(
@@ -83,6 +87,19 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.CADRE_VIEW: frozenset({Role.ORGANISATION, Role.OFFICE}),
     Permission.CADRE_MANAGE: frozenset({Role.ORGANISATION}),
 }
+
+# Permissions of the platform administrators: accounts with no county (the server's, i.e. the
+# prefecture's or province's) and the system or security administrator's role. A new county has
+# no users, so someone above the counties must create it; the same separation of powers holds
+# one level up (the system administrator creates the county, its organisation and its accounts
+# without roles; the security administrator grants the roles). These permissions are never a
+# county account's, and a platform account has none of the county permissions above.
+PLATFORM_POLICY: dict[Permission, frozenset[Role]] = {
+    Permission.COUNTY_LIST: frozenset({Role.SYSADMIN, Role.SECADMIN}),
+    Permission.COUNTY_MANAGE: frozenset({Role.SYSADMIN}),
+    Permission.COUNTY_ROLES: frozenset({Role.SECADMIN}),
+}
+PLATFORM_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
 
 SCOPE_OF_ROLE: dict[str, Scope] = {
     Role.UNIT: Scope.OWN_UNIT,
@@ -119,10 +136,25 @@ def scope_of(user: User) -> Scope:
     return SCOPE_OF_ROLE.get(user.role, Scope.NONE)
 
 
+def is_platform_admin(user: Any) -> bool:
+    """True for an active administrator of the platform (an account with no county)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.county_id is None
+        and user.role in PLATFORM_ROLES
+    )
+
+
 def has_perm(user: Any, permission: Permission) -> bool:
-    """True when an active, logged-in user's role is granted the permission."""
+    """True when an active, logged-in user's role is granted the permission.
+
+    County permissions need an account of a county; platform permissions need one of none.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if permission in PLATFORM_POLICY:
+        return user.county_id is None and user.role in PLATFORM_POLICY[permission]
     if user.county_id is None:
         return False
     return user.role in POLICY[permission]

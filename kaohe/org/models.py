@@ -71,6 +71,16 @@ class Unit(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="units"
     )
+    # The unit it belongs to (a township's station, a bureau's affiliated centre); counties whose
+    # organisation chart has levels keep them, and a flat county leaves it empty.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
     is_assessed = models.BooleanField(_("assessed"), default=True)
     is_assessing = models.BooleanField(_("assessing"), default=False)
     is_supervision = models.BooleanField(_("supervision office"), default=False)
@@ -133,7 +143,12 @@ class Scope(models.TextChoices):
 
 
 class User(AbstractUser):
-    """An account of one county, bound to one role and the data scope that role implies."""
+    """An account of one county, bound to one role and the data scope that role implies.
+
+    A platform administrator (system or security administrator of the server, i.e. of the
+    prefecture or province hosting the counties) has no county: it creates counties and their
+    accounts and never sees business data (docs/access.md).
+    """
 
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
@@ -147,6 +162,9 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     failed_logins = models.PositiveIntegerField(_("failed logins"), default=0)
+    # Set when an administrator issued the password (an initial one); the login sends the user
+    # to change it, so nobody but the user knows the password they work with.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     objects = UserManager()  # type: ignore[misc]

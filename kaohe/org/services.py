@@ -160,8 +160,11 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     if not user.check_password(old_password):
         raise ValidationError({"old_password": _("The current password is wrong.")})
     validate_password(new_password, user)
+    if new_password == old_password:
+        raise ValidationError({"new_password": _("Choose a password other than the current one.")})
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
     audit_record(
         actor=user,
         action="password.change",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.org import selectors, services
-from kaohe.org.access import Permission, login_only, permission_required
+from kaohe.org.access import Permission, is_platform_admin, login_only, permission_required
 from kaohe.org.forms import (
     AccountCreateForm,
     AccountRoleForm,
@@ -36,11 +36,25 @@ class KaoheLoginView(LoginView):
         user = form.get_user()
         auth_login(self.request, user)
         services.login_succeeded(user=user)
+        if user.must_change_password:
+            # An administrator issued this password: the user replaces it before working.
+            messages.warning(
+                self.request, _("Your password was issued by an administrator: choose your own.")
+            )
+            return redirect("org:password")
         return redirect(self.get_success_url())
 
 
-@permission_required(Permission.ACCOUNT_LIST)
+@login_only
 def accounts(request: HttpRequest) -> HttpResponse:
+    """The county's accounts; a platform administrator's accounts live on the counties pages."""
+    if is_platform_admin(request.user):
+        return redirect("onboarding:counties")
+    return _county_accounts(request)
+
+
+@permission_required(Permission.ACCOUNT_LIST)
+def _county_accounts(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return render(
         request,
