@@ -14,6 +14,8 @@ from django.db import transaction
 
 from kaohe.audit.services import audit_record
 from kaohe.exchange.problems import Problem, SchemeFileError
+from kaohe.exchange.scheme_excel import parse_xlsx
+from kaohe.exchange.scheme_json import parse_json
 from kaohe.exchange.spec import (
     CategorySpec,
     DataItemSpec,
@@ -63,6 +65,21 @@ def _depths(spec: SchemeSpec) -> dict[str, int]:
             n += 1
         depth[ind.code] = n
     return depth
+
+
+def scheme_file_parse(content: bytes, name: str = "") -> SchemeSpec:
+    """A scheme file's bytes as a checked SchemeSpec, by its content: an Excel workbook (a ZIP)
+    or JSON; SchemeFileError lists every problem (too large, neither format, each bad field)."""
+    is_zip = content[:4] == b"PK\x03\x04"
+    if is_zip or name.lower().endswith(".xlsx"):
+        return parse_xlsx(content)
+    return parse_json(content)
+
+
+def scheme_check(*, spec: SchemeSpec, county: County) -> list[Problem]:
+    """What stops a valid file being imported into this county: a year that already has a
+    scheme, assessing departments and leaders the county does not have (empty: importable)."""
+    return _county_problems(spec, county)
 
 
 @transaction.atomic

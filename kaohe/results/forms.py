@@ -40,3 +40,17 @@ class MethodForm(forms.Form):
 
     def method(self) -> dict[str, Any]:
         return dict(self.cleaned_data["method"])
+
+
+class SaveForm(forms.Form):
+    """Saving the designer's change: the scheme's version the page was opened on (a stale page
+    is refused), the amendment's reason, and the leaf that balances a points change."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    balance = forms.IntegerField(label=_("Balance the points against"), required=False)

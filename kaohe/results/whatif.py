@@ -7,7 +7,7 @@ scored for the whole category in one call, on each unit's value in force today.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,20 +41,25 @@ class StandingRow:
 
 
 def category_standings(
-    *, scheme: Scheme, category: Category, override: Override | None = None
+    *,
+    scheme: Scheme,
+    category: Category,
+    override: Override | None = None,
+    overrides: Sequence[Override] = (),
 ) -> list[StandingRow]:
     """Every unit of the category with its total and rank now and under the override.
 
     Both from the year's one read model's inputs (results.state), read once and scored twice,
     the second time with the override's points or method in place of the leaf's: the same
-    scores the map and the rounds show.
+    scores the map and the rounds show. ``overrides`` changes several leaves at once (an
+    amendment that moves points from one leaf to another).
     A bounded number of queries whatever the size of the category; callers check access first.
     """
     units = assessed_units(scheme, [category.pk])
     inputs = state_inputs(scheme=scheme, as_of=None, units=units, leaves=scheme_leaves(scheme))
     rules = inputs.leaves
-    if override is not None:
-        rules = [_overridden(r, override, category.code) for r in rules]
+    for change in [*overrides, *([override] if override is not None else [])]:
+        rules = [_overridden(r, change, category.code) for r in rules]
     places = scheme.score_places
     after_cells = inputs.scored(places, rules)
     # A method the designer typed that cannot score (bad parameters) is an error, not a 0.

@@ -30,3 +30,12 @@ def scheme_current(user: User) -> Scheme:
     if scheme is None:
         raise Http404
     return scheme
+
+
+def scheme_get(user: User, pk: int, permission: Permission = Permission.SCHEME_MANAGE) -> Scheme:
+    """A scheme of the user's own county (any status); another county's answers 404."""
+    require(user, permission)
+    try:
+        return Scheme.objects.select_related("county").get(pk=pk, county_id=county_id_of(user))
+    except Scheme.DoesNotExist as exc:
+        raise Http404 from exc

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from kaohe.org.models import Category
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+
+from kaohe.documents.explain_text import localized_name, method_name
+from kaohe.org.access import Permission, county_id_of, require
+from kaohe.org.models import Category, User
 from kaohe.schemes.models import (
     Indicator,
     IndicatorPoints,
     Scheme,
+    SchemeAmendment,
     SchemeCategory,
     SourceIndicator,
 )
+from kaohe.scoring.registry import parameters_text
 
 
 @dataclass(frozen=True)
@@ -71,3 +80,105 @@ def coverage_list(*, scheme: Scheme) -> list[SourceIndicator]:
         .values_list("source_code", flat=True)
     )
     return [s for s in SourceIndicator.objects.filter(scheme=scheme) if s.code not in implemented]
+
+
+@dataclass(frozen=True)
+class SchemeRow:
+    scheme: Scheme
+    indicators: int
+    totals: list[CategoryTotal]
+    amendments: list[SchemeAmendment]
+
+    @property
+    def balanced(self) -> bool:
+        return all(t.balanced for t in self.totals)
+
+    @property
+    def unbalanced(self) -> list[CategoryTotal]:
+        return [t for t in self.totals if not t.balanced]
+
+
+def scheme_list(*, user: User) -> list[SchemeRow]:
+    """Every scheme of the user's county, newest year first, with its indicator count, its
+    categories' totals against their leaves' points and its amendments (five queries)."""
+    require(user, Permission.SCHEME_VIEW)
+    schemes = list(
+        Scheme.objects.filter(county_id=county_id_of(user))
+        .annotate(n_indicators=Count("indicators"))
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=SchemeAmendment.objects.select_related("created_by").order_by("number"),
+            ),
+            Prefetch("categories", queryset=SchemeCategory.objects.select_related("category")),
+        )
+        .order_by("-year")
+    )
+    sums: dict[tuple[int, int], Decimal] = {}
+    for scheme_id, category_id, points in IndicatorPoints.objects.filter(
+        indicator__scheme__in=schemes
+    ).values_list("indicator__scheme_id", "category_id", "points"):
+        key = (scheme_id, category_id)
+        sums[key] = sums.get(key, Decimal(0)) + points
+    return [
+        SchemeRow(
+            scheme=s,
+            indicators=s.n_indicators,
+            totals=[
+                CategoryTotal(
+                    sc.category, sc.total_points, sums.get((s.pk, sc.category_id), Decimal(0))
+                )
+                for sc in sorted(s.categories.all(), key=lambda sc: sc.category.code)
+            ],
+            amendments=list(s.amendments.all()),
+        )
+        for s in schemes
+    ]
+
+
+def method_text(method: Any) -> str:
+    """A scoring method as people read it: its name in their language and its parameters."""
+    if not isinstance(method, dict):
+        return "—"
+    params = parameters_text(method)
+    return f"{method_name(method.get('kind', 'completion_ratio'))}" + (
+        f" ({params})" if params else ""
+    )
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    return f"{d:f}".rstrip("0").rstrip(".") if "." in f"{d:f}" else f"{d:f}"
+
+
+def change_lines(changes: list[dict[str, Any]], categories: Iterable[Category] = ()) -> list[str]:
+    """An amendment's recorded changes as sentences in the reader's language (categories by
+    their names where ``categories`` gives them, else by their codes)."""
+    names = {c.code: localized_name(c) for c in categories}
+    lines = []
+    for c in changes:
+        if "category" in c:
+            lines.append(
+                _("%(code)s points for %(category)s: %(before)s → %(after)s")
+                % {
+                    "code": c.get("indicator"),
+                    "category": names.get(str(c.get("category")), c.get("category")),
+                    "before": _num(c.get("before")),
+                    "after": _num(c.get("after")),
+                }
+            )
+        else:
+            lines.append(
+                _("%(code)s scoring method: %(before)s → %(after)s")
+                % {
+                    "code": c.get("indicator"),
+                    "before": method_text(c.get("before")),
+                    "after": method_text(c.get("after")),
+                }
+            )
+    return lines

@@ -1,4 +1,5 @@
-"""Writes on schemes: publishing, closing, amending a published scheme, copying to a new year.
+"""Writes on schemes: publishing, closing, amending a published scheme, editing a draft,
+copying to a new year.
 
 A published scheme changes only through ``scheme_amend``: numbered, with its reason, its
 before/after values and an audit event, and re-checked so every category's points still add up.
@@ -57,9 +58,29 @@ def totals_problems(scheme: Scheme) -> list[str]:
     return problems
 
 
-def _move(scheme: Scheme, user: User, to: str) -> Scheme:
+def _locked(scheme: Scheme, version: int | None) -> Scheme:
+    """The scheme's row, locked for this transaction; a form opened on an older version (another
+    clerk saved in between) is refused rather than overwriting their change."""
+    scheme = Scheme.objects.select_for_update().select_related("county").get(pk=scheme.pk)
+    if version is not None and scheme.version != version:
+        raise ValidationError(
+            _(
+                "Someone else changed this scheme after you opened it (version %(yours)s, now "
+                "%(now)s). Reload the page to see their change, then make yours again."
+            )
+            % {"yours": version, "now": scheme.version}
+        )
+    return scheme
+
+
+def _bump(scheme: Scheme) -> None:
+    scheme.version += 1
+    scheme.save(update_fields=["version"])
+
+
+def _move(scheme: Scheme, user: User, to: str, version: int | None = None) -> Scheme:
     _check(user, scheme)
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = _locked(scheme, version)
     if (scheme.status, to) not in TRANSITIONS:
         raise ValidationError(
             _("A scheme that is %(status)s cannot become %(to)s.")
@@ -82,33 +103,22 @@ def _move(scheme: Scheme, user: User, to: str) -> Scheme:
 
 
 @transaction.atomic
-def scheme_publish(*, user: User, scheme: Scheme) -> Scheme:
+def scheme_publish(*, user: User, scheme: Scheme, version: int | None = None) -> Scheme:
     """Publish a draft whose every category adds up; from then on only amendments change it."""
-    if problems := totals_problems(scheme):
-        raise ValidationError(problems)
-    return _move(scheme, user, S.PUBLISHED)
-
-
-@transaction.atomic
-def scheme_close(*, user: User, scheme: Scheme) -> Scheme:
-    """Close a published scheme at the end of its year."""
-    return _move(scheme, user, S.CLOSED)
-
-
-@transaction.atomic
-def scheme_amend(
-    *, user: User, scheme: Scheme, reason: str, changes: list[dict[str, Any]]
-) -> SchemeAmendment:
-    """Amend a published scheme: each change names an indicator and sets its points for a
-    category (``{"indicator": code, "category": code, "points": n}``) or its method
-    (``{"indicator": code, "method": {...}}``). Refused unless every category still adds up."""
     _check(user, scheme)
-    if scheme.status != S.PUBLISHED:
-        raise ValidationError(_("Only a published scheme is amended; edit a draft directly."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the scheme is amended.")})
-    if not changes:
-        raise ValidationError(_("The amendment changes nothing."))
+    if scheme.status == S.DRAFT and (problems := totals_problems(scheme)):
+        raise ValidationError(problems)
+    return _move(scheme, user, S.PUBLISHED, version)
+
+
+@transaction.atomic
+def scheme_close(*, user: User, scheme: Scheme, version: int | None = None) -> Scheme:
+    """Close a published scheme at the end of its year."""
+    return _move(scheme, user, S.CLOSED, version)
+
+
+def _apply(scheme: Scheme, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write the changes to the scheme's leaves; what each changed, before and after."""
     recorded = []
     for change in changes:
         indicator = Indicator.objects.filter(scheme=scheme, code=change.get("indicator")).first()
@@ -156,6 +166,32 @@ def scheme_amend(
                     "after": str(points),
                 }
             )
+    return recorded
+
+
+@transaction.atomic
+def scheme_amend(
+    *,
+    user: User,
+    scheme: Scheme,
+    reason: str,
+    changes: list[dict[str, Any]],
+    version: int | None = None,
+) -> SchemeAmendment:
+    """Amend a published scheme: each change names an indicator and sets its points for a
+    category (``{"indicator": code, "category": code, "points": n}``) or its method
+    (``{"indicator": code, "method": {...}}``). Refused unless every category still adds up.
+
+    ``version`` is the scheme's version the form was opened on: a stale form is refused."""
+    _check(user, scheme)
+    scheme = _locked(scheme, version)
+    if scheme.status != S.PUBLISHED:
+        raise ValidationError(_("Only a published scheme is amended; edit a draft directly."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the scheme is amended.")})
+    if not changes:
+        raise ValidationError(_("The amendment changes nothing."))
+    recorded = _apply(scheme, changes)
     if problems := totals_problems(scheme):
         raise ValidationError(problems)
     number = (
@@ -164,6 +200,7 @@ def scheme_amend(
     amendment = SchemeAmendment.objects.create(
         scheme=scheme, number=number, reason=reason.strip(), changes=recorded, created_by=user
     )
+    _bump(scheme)
     audit_record(
         actor=user,
         action="scheme.amend",
@@ -176,9 +213,41 @@ def scheme_amend(
 
 
 @transaction.atomic
-def scheme_copy(*, user: User, scheme: Scheme, year: int) -> Scheme:
-    """A new year's scheme starts as a draft copy of this one."""
+def scheme_edit(
+    *, user: User, scheme: Scheme, changes: list[dict[str, Any]], version: int | None = None
+) -> Scheme:
+    """Change a draft's leaves directly (the same changes as ``scheme_amend``), audited.
+
+    A draft need not add up yet: publishing checks the totals."""
     _check(user, scheme)
+    scheme = _locked(scheme, version)
+    if scheme.status != S.DRAFT:
+        raise ValidationError(
+            _("A scheme that is %(status)s changes only through a numbered amendment.")
+            % {"status": scheme.get_status_display()}
+        )
+    if not changes:
+        raise ValidationError(_("The change changes nothing."))
+    recorded = _apply(scheme, changes)
+    _bump(scheme)
+    audit_record(
+        actor=user,
+        action="scheme.edit",
+        county_code=scheme.county.code,
+        object_type="scheme",
+        object_id=scheme.pk,
+        after={"changes": recorded},
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_copy(*, user: User, scheme: Scheme, year: int) -> Scheme:
+    """A new year's scheme starts as a draft copy of this one (its tree, points, methods,
+    categories, data items, higher-level indicators and round rules; not its amendments)."""
+    _check(user, scheme)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Give a year between 2000 and 2100."))
     if Scheme.objects.filter(county_id=scheme.county_id, year=year).exists():
         raise ValidationError(_("The county already has a scheme for %(year)s.") % {"year": year})
     copy = Scheme.objects.create(
@@ -186,6 +255,8 @@ def scheme_copy(*, user: User, scheme: Scheme, year: int) -> Scheme:
         year=year,
         name=scheme.name.replace(str(scheme.year), str(year)),
         rules_text=scheme.rules_text,
+        # The rules of the rounds carry over; the copy is the office's own draft, never demo data.
+        appraisal_rules=scheme.appraisal_rules,
         score_places=scheme.score_places,
         warn_yellow=scheme.warn_yellow,
         warn_orange=scheme.warn_orange,

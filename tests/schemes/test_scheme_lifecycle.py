@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from kaohe.audit.models import AuditEvent
 from kaohe.schemes.models import IndicatorPoints, Scheme, SchemeCategory
@@ -108,3 +109,22 @@ def test_a_new_year_starts_as_a_copy_of_last_years_scheme(world: World, draft: S
     assert IndicatorPoints.objects.get(indicator=leaf).points == Decimal("10")
     with pytest.raises(ValidationError):
         scheme_copy(user=world.user("office"), scheme=draft, year=draft.year + 1)
+
+
+def test_a_draft_is_edited_directly_and_a_published_scheme_only_by_amendment(
+    world: World, draft: Scheme
+) -> None:
+    from kaohe.schemes.services import scheme_edit
+
+    office = world.user("office")
+    change = [{"indicator": "A01", "category": "T1", "points": 12}]
+    edited = scheme_edit(user=office, scheme=draft, changes=change, version=draft.version)
+    assert edited.version == draft.version + 1
+    assert IndicatorPoints.objects.get(indicator=world.leaf).points == Decimal("12")
+    assert AuditEvent.objects.filter(action="scheme.edit").exists()
+    with translation.override("en"), pytest.raises(ValidationError, match="changed this scheme"):
+        scheme_edit(user=office, scheme=draft, changes=change, version=draft.version)
+    scheme_edit(user=office, scheme=draft, changes=[{**change[0], "points": 10}])
+    published = scheme_publish(user=office, scheme=draft)
+    with pytest.raises(ValidationError):
+        scheme_edit(user=office, scheme=published, changes=change)
