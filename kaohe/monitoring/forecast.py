@@ -9,14 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from kaohe.audit.services import audit_record
 from kaohe.monitoring.models import Forecast, HistoricalValue, HistorySource, Warning
+from kaohe.monitoring.selectors import latest_warnings
 from kaohe.monitoring.services import thresholds_of
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import County, Unit, User
@@ -188,6 +191,11 @@ class HistoryRow:
     target: str | Decimal | float | None = None
 
 
+#: The model's columns hold 16 digits with 4 decimals: anything of 10^12 or more does not fit.
+HISTORY_LIMIT = Decimal(10) ** 12
+FOUR_PLACES = Decimal("0.0001")
+
+
 def _decimal(raw: object) -> Decimal:
     try:
         number = Decimal(str(raw))
@@ -195,72 +203,235 @@ def _decimal(raw: object) -> Decimal:
         raise ValueError(f"not a number: {raw!r}") from exc
     if not number.is_finite():
         raise ValueError(f"not a finite number: {raw!r}")
-    return number
+    if abs(number) >= HISTORY_LIMIT:
+        raise ValueError(f"{raw!r} is too large")
+    return number.quantize(FOUR_PLACES)
+
+
+def history_scheme(county_id: int) -> Scheme | None:
+    """The scheme earlier years are measured against: the county's latest one not in draft."""
+    return (
+        Scheme.objects.filter(county_id=county_id).exclude(status="draft").order_by("-year").first()
+    )
+
+
+def history_latest_year(county_id: int, today: date | None = None) -> int:
+    """The last year that counts as history: ended by today and earlier than the scheme's year."""
+    latest = (today or timezone.localdate()).year - 1
+    scheme = history_scheme(county_id)
+    return min(latest, scheme.year - 1) if scheme is not None else latest
+
+
+HistoryKey = tuple[int, str, int]  # unit id, indicator code, year
+
+
+def history_held(*, county_id: int, keys: Iterable[HistoryKey]) -> dict[HistoryKey, dict[str, int]]:
+    """How many months each (unit, indicator code, year) already holds in a county, by source;
+    the keys not held are left out. One query per 500 indicator codes and years."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    held: dict[HistoryKey, dict[str, int]] = {}
+    rows = (
+        HistoricalValue.objects.filter(
+            county_id=county_id,
+            unit_id__in={k[0] for k in wanted},
+            indicator_code__in={k[1] for k in wanted},
+            year__in={k[2] for k in wanted},
+        )
+        .values_list("unit_id", "indicator_code", "year", "source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit_id, code, year, source, n in rows:
+        if (unit_id, code, year) in wanted:
+            by_source = held.setdefault((unit_id, code, year), {})
+            by_source[source] = by_source.get(source, 0) + n
+    return held
+
+
+@dataclass(frozen=True)
+class HistoryYear:
+    """What a county holds of one earlier year: indicators, units and values, by source."""
+
+    year: int
+    indicators: int
+    units: int
+    values: int
+    sources: dict[str, int]
+    by_indicator: dict[str, dict[str, int]]  # indicator code -> values by source
+
+
+def history_overview(*, user: User) -> list[HistoryYear]:
+    """The earlier years the user's county holds, newest first: one query (scheme.manage)."""
+    require(user, Permission.SCHEME_MANAGE)
+    rows = (
+        HistoricalValue.objects.filter(county_id=county_id_of(user))
+        .values_list("year", "indicator_code", "unit_id", "source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    years: dict[int, dict[str, Any]] = {}
+    for year, code, unit_id, source, n in rows:
+        y = years.setdefault(year, {"codes": {}, "units": set(), "sources": {}})
+        cell = y["codes"].setdefault(code, {})
+        cell[source] = cell.get(source, 0) + n
+        y["units"].add(unit_id)
+        y["sources"][source] = y["sources"].get(source, 0) + n
+    return [
+        HistoryYear(
+            year=year,
+            indicators=len(y["codes"]),
+            units=len(y["units"]),
+            values=sum(y["sources"].values()),
+            sources=dict(y["sources"]),
+            by_indicator=dict(sorted(y["codes"].items())),
+        )
+        for year, y in sorted(years.items(), reverse=True)
+    ]
 
 
 @transaction.atomic
 def historical_values_import(
-    *, user: User, rows: Iterable[HistoryRow], today: date | None = None
+    *,
+    user: User,
+    rows: Iterable[HistoryRow],
+    today: date | None = None,
+    replace_years: bool = False,
 ) -> int:
     """Import earlier years' monthly values into the user's county, all or nothing.
 
-    Every row is checked first (a unit of the county, month 1-12, a year before today's, numbers);
-    a ValueError lists every bad row and nothing is written. A row for a unit, code, year and month
-    already held replaces it. Returns the number of rows written.
+    Every row is checked first (a unit of the county, an indicator code of one of its schemes,
+    month 1-12, a year that has ended and is earlier than the current scheme's, numbers that
+    fit); a ValueError lists every bad row and nothing is written. A row for a unit, code, year
+    and month already held replaces it; with ``replace_years`` every month held of each unit,
+    code and year in the rows is removed first, so a year comes in whole from one file (the
+    Excel import: a file's row is the unit's year). Then the forecasts of the current scheme's
+    latest warnings on those units and codes are recomputed, in the same transaction.
+    Audited as ``history.import``. Returns the number of values written.
     """
     require(user, Permission.SCHEME_MANAGE)
     county_id = county_id_of(user)
     units = dict(Unit.objects.filter(county_id=county_id).values_list("code", "pk"))
-    latest_year = (today or timezone.localdate()).year - 1
+    codes = set(Indicator.objects.filter(county_id=county_id).values_list("code", flat=True))
+    latest_year = history_latest_year(county_id, today)
     errors: list[str] = []
-    clean: list[tuple[int, str, int, int, Decimal, Decimal | None]] = []
+    clean: dict[tuple[int, str, int, int], tuple[Decimal, Decimal | None]] = {}
     for n, row in enumerate(rows, start=1):
         try:
             if row.unit_code not in units:
                 raise ValueError(f"unknown unit {row.unit_code!r}")
             if not row.indicator_code:
                 raise ValueError("an indicator code is required")
+            if row.indicator_code not in codes:
+                raise ValueError(f"unknown indicator {row.indicator_code!r}")
             if not 1 <= int(row.month) <= 12:
                 raise ValueError(f"month {row.month} is not 1-12")
             if not 1990 <= int(row.year) <= latest_year:
-                raise ValueError(f"year {row.year} is out of range")
+                raise ValueError(f"year {row.year} is out of range (1990-{latest_year})")
             target = None if row.target in (None, "") else _decimal(row.target)
-            clean.append(
-                (
-                    units[row.unit_code],
-                    row.indicator_code,
-                    int(row.year),
-                    int(row.month),
-                    _decimal(row.value),
-                    target,
-                )
-            )
+            key = (units[row.unit_code], row.indicator_code, int(row.year), int(row.month))
+            if key in clean:
+                raise ValueError("the same unit, indicator, year and month appear twice")
+            clean[key] = (_decimal(row.value), target)
         except ValueError as exc:
             errors.append(f"row {n}: {exc}")
     if errors:
         raise ValueError("; ".join(errors))
-    for unit_id, code, year, month, value, target in clean:
-        HistoricalValue.objects.update_or_create(
-            unit_id=unit_id,
-            indicator_code=code,
-            year=year,
-            month=month,
-            defaults={
-                "county_id": county_id,
-                "value": value,
-                "target": target,
-                "source": HistorySource.IMPORTED,
-            },
+    years = {(u, c, y) for u, c, y, _m in clean}
+    removed = 0
+    if replace_years:
+        removed = _history_delete(county_id, years)
+    existing = {
+        (h.unit_id, h.indicator_code, h.year, h.month): h
+        for h in HistoricalValue.objects.filter(
+            county_id=county_id,
+            unit_id__in={u for u, *_rest in years},
+            indicator_code__in={c for _u, c, _y in years},
+            year__in={y for *_rest, y in years},
         )
+    }
+    changed, created = [], []
+    for (unit_id, code, year, month), (value, target) in clean.items():
+        held = existing.get((unit_id, code, year, month))
+        if held is not None:
+            held.value, held.target, held.source = value, target, HistorySource.IMPORTED
+            changed.append(held)
+        else:
+            created.append(
+                HistoricalValue(
+                    county_id=county_id,
+                    unit_id=unit_id,
+                    indicator_code=code,
+                    year=year,
+                    month=month,
+                    value=value,
+                    target=target,
+                    source=HistorySource.IMPORTED,
+                )
+            )
+    HistoricalValue.objects.bulk_update(changed, ["value", "target", "source"], batch_size=1000)
+    HistoricalValue.objects.bulk_create(created, batch_size=1000)
     audit_record(
         actor=user,
         action="history.import",
         county_code=County.objects.get(pk=county_id).code,
         object_type="county",
         object_id=county_id,
-        after={"rows": len(clean), "years": sorted({c[2] for c in clean})},
+        after={
+            "rows": len(clean),
+            "years": sorted({y for _u, _c, y in years}),
+            "indicators": len({c for _u, c, _y in years}),
+            "replaced": len(changed) + removed,
+        },
+    )
+    _history_forecasts_refresh(
+        county_id=county_id,
+        unit_ids={u for u, _c, _y in years},
+        codes={c for _u, c, _y in years},
+        actor=user,
     )
     return len(clean)
+
+
+def _history_delete(county_id: int, keys: set[HistoryKey]) -> int:
+    """Remove every month held of the given unit-indicator-years; the number removed."""
+    by_code_year: dict[tuple[str, int], list[int]] = {}
+    for unit_id, code, year in keys:
+        by_code_year.setdefault((code, year), []).append(unit_id)
+    removed = 0
+    for (code, year), unit_ids in by_code_year.items():
+        removed += HistoricalValue.objects.filter(
+            county_id=county_id, indicator_code=code, year=year, unit_id__in=unit_ids
+        ).delete()[0]
+    return removed
+
+
+def _history_forecasts_refresh(
+    *, county_id: int, unit_ids: set[int], codes: set[str], actor: User
+) -> int:
+    """Recompute the forecasts of the current scheme's latest warnings on the given units and
+    indicator codes: a new history changes their seasonal profiles. The number refreshed."""
+    scheme = history_scheme(county_id)
+    if scheme is None or not unit_ids or not codes:
+        return 0
+    groups: dict[tuple[int, date], list[Warning]] = {}
+    indicators: dict[int, Indicator] = {}
+    for warning in (
+        latest_warnings(county_id=county_id, scheme_id=scheme.pk, unit_ids=unit_ids)
+        .filter(indicator__code__in=codes, indicator__cumulative=True)
+        .select_related("indicator__scheme__county")
+    ):
+        indicators[warning.indicator_id] = warning.indicator
+        groups.setdefault((warning.indicator_id, warning.as_of), []).append(warning)
+    refreshed = 0
+    for (indicator_id, as_of), warnings in sorted(groups.items()):
+        refreshed += len(
+            forecast_refresh(
+                indicator=indicators[indicator_id], as_of=as_of, warnings=warnings, actor=actor
+            )
+        )
+    return refreshed
 
 
 def forecast_backtest_run(
