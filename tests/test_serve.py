@@ -1,4 +1,5 @@
-"""`kaohe serve` serves Kaohe with gunicorn and starts the task worker beside it."""
+"""`kaohe serve` serves Kaohe with gunicorn and starts the task worker and the cadence
+scheduler beside it."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ def _child_command_lines(pid: int) -> list[str]:
     return lines
 
 
-def test_it_serves_the_login_page_in_chinese_and_runs_the_worker(tmp_path: Path) -> None:
+def test_it_serves_the_login_page_in_chinese_and_runs_the_worker_and_scheduler(
+    tmp_path: Path,
+) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL"))},
         "KAOHE_DATA_DIR": str(tmp_path),
@@ -87,10 +90,14 @@ def test_it_serves_the_login_page_in_chinese_and_runs_the_worker(tmp_path: Path)
             f"http://127.0.0.1:{port}/static/vendor/htmx/htmx.min.js", timeout=10
         ) as js:
             assert js.status == 200
-        # The worker runs too: its process is a child of the server.
+        # The worker and the scheduler run too: their processes are children of the server.
         children = _child_command_lines(server.pid)
         assert any("db_worker" in c for c in children), children
+        assert any(c.endswith("kaohe.cli scheduler ") for c in children), children
         assert any("gunicorn" in c for c in children), children
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The scheduler announced itself (its output shares the server's) and stopped with it.
+    output = server.stdout.read() if server.stdout else ""
+    assert "Kaohe scheduler: checking the cadence every 30.0 s" in output, output

@@ -5,7 +5,8 @@ Each job runs for one county and one period (the night, ISO week, month, quarter
 holding ``today``) and is idempotent: snapshots are unique per county, job and period and are
 updated in place; reminders are keyed, so a second run sends nothing twice; drafting and
 escalation skip what is already done. Every run leaves a JobRun row (one per county, job and
-period, its counter of runs going up) that the office sees on the cadence page.
+period, its counter of runs going up) and every failure a JobFailure row, which the office
+sees on the cadence page. When each job runs is the county's CadenceSchedule (schedules.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaohe.audit.services import audit_record
 from kaohe.monitoring.selectors import latest_warnings
@@ -32,18 +34,40 @@ from kaohe.supervision.models import (
     LIVE,
     HelpVisit,
     Job,
+    JobFailure,
     JobRun,
     Notice,
     NoticeStatus,
     Problem,
     ProblemStatus,
     Snapshot,
+    Trigger,
 )
 from kaohe.supervision.services import notices_draft_from_warnings, notices_escalate_overdue
 
 log = logging.getLogger(__name__)
 COLOURS = {0: "green", 1: "yellow", 2: "orange", 3: "red"}
 PUSH_DAYS_AHEAD = 7
+# What each job counts, as the cadence page and the job page name it.
+COUNT_LABELS = {
+    "warnings": gettext_lazy("warnings refreshed"),
+    "drafted": gettext_lazy("reminders drafted"),
+    "escalated": gettext_lazy("notices escalated"),
+    "notice_reminders": gettext_lazy("reminders sent"),
+    "notices_due": gettext_lazy("notices due"),
+    "deadline_reminders": gettext_lazy("report deadline reminders"),
+    "snapshots_created": gettext_lazy("snapshots made"),
+    "units": gettext_lazy("units"),
+    "problems": gettext_lazy("difficult problems"),
+    "problems_solved": gettext_lazy("problems solved"),
+    "visits": gettext_lazy("help visits"),
+}
+
+
+def count_items(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """A run's counts as (label, number) in the order above; unknown keys keep their name."""
+    known = [(str(label), counts[k]) for k, label in COUNT_LABELS.items() if k in counts]
+    return known + [(k, v) for k, v in counts.items() if k not in COUNT_LABELS]
 
 
 def period_of(job: str, today: dt.date) -> tuple[str, int, int]:
@@ -141,8 +165,13 @@ def job_nightly(county: County, today: dt.date) -> dict[str, int]:
 
 
 def job_weekly(county: County, today: dt.date) -> dict[str, int]:
-    """Remind units of notices due within a week or overdue (reports: deadline_reminders)."""
+    """Remind units of notices due within a week or overdue, and of reports due or late.
+
+    The reporting calendar's deadline reminders span every hosted county (deadline_reminders
+    takes no county); they are keyed, so the first county's weekly run sends them and the
+    others', or a re-run, send nothing twice."""
     key, _y, _n = period_of(Job.WEEKLY, today)
+    deadlines = deadline_reminders(today=today)
     sent = 0
     live = Notice.objects.filter(
         county=county,
@@ -165,7 +194,7 @@ def job_weekly(county: County, today: dt.date) -> dict[str, int]:
                 url=f"/supervision/notices/{notice.pk}/",
             )
         )
-    return {"notice_reminders": sent, "notices_due": len(live)}
+    return {"notice_reminders": sent, "notices_due": len(live), "deadline_reminders": deadlines}
 
 
 def job_monthly(county: County, today: dt.date) -> dict[str, int]:
@@ -198,7 +227,7 @@ JOBS: dict[str, Callable[[County, dt.date], dict[str, int]]] = {
 }
 
 
-def job_run(*, job: str, county: County, today: dt.date) -> JobRun:
+def job_run(*, job: str, county: County, today: dt.date, trigger: str = Trigger.COMMAND) -> JobRun:
     """Run one job for one county and record it; a failure is recorded, not raised."""
     key, _year, _number = period_of(job, today)
     with transaction.atomic():
@@ -206,14 +235,19 @@ def job_run(*, job: str, county: County, today: dt.date) -> JobRun:
             county=county,
             job=job,
             period_key=key,
-            defaults={"started_at": timezone.now(), "outcome": JobRun.Outcome.RUNNING},
+            defaults={
+                "started_at": timezone.now(),
+                "outcome": JobRun.Outcome.RUNNING,
+                "trigger": trigger,
+            },
         )
         if not created:
             run.runs += 1
             run.started_at = timezone.now()
             run.finished_at = None
             run.outcome = JobRun.Outcome.RUNNING
-            run.save(update_fields=["runs", "started_at", "finished_at", "outcome"])
+            run.trigger = trigger
+            run.save(update_fields=["runs", "started_at", "finished_at", "outcome", "trigger"])
     try:
         with transaction.atomic():
             counts = JOBS[job](county, today)
@@ -230,18 +264,25 @@ def job_run(*, job: str, county: County, today: dt.date) -> JobRun:
         log.exception("cadence job %s failed for %s", job, county.code)
         run.outcome, run.counts, run.message = JobRun.Outcome.FAILED, {}, str(exc)[:2000]
     run.finished_at = timezone.now()
-    run.save(update_fields=["outcome", "counts", "message", "finished_at"])
+    with transaction.atomic():
+        run.save(update_fields=["outcome", "counts", "message", "finished_at"])
+        if run.outcome == JobRun.Outcome.FAILED:
+            JobFailure.objects.create(
+                county=county,
+                run=run,
+                job=job,
+                period_key=key,
+                failed_at=run.finished_at,
+                trigger=trigger,
+                message=run.message,
+            )
     return run
 
 
 def cadence_run(*, job: str, today: dt.date) -> list[JobRun]:
-    """Run a job for every hosted county. The weekly push also sends the reporting calendar's
-    deadline reminders once (they span counties and are keyed, so re-runs send nothing twice)."""
+    """Run a job for every hosted county (`kaohe cadence`, the `cadence_job` task)."""
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}; one of {', '.join(JOBS)}")
-    if job == Job.WEEKLY:
-        with transaction.atomic():
-            deadline_reminders(today=today)
     return [
         job_run(job=job, county=county, today=today)
         for county in County.objects.filter(is_hosted=True).order_by("code")

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.org.access import county_id_of
 from kaohe.org.models import Cadre, Unit, User
 from kaohe.schemes.models import Indicator
-from kaohe.supervision.models import InspectionKind, Problem, ProblemSource, ProblemStatus
+from kaohe.supervision.models import (
+    Frequency,
+    InspectionKind,
+    Problem,
+    ProblemSource,
+    ProblemStatus,
+    Weekday,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -124,4 +131,38 @@ class VisitForm(_CountyForm):
     )
     outcome = forms.CharField(
         label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class ScheduleForm(forms.Form):
+    """One cadence job's row on the cadence page (prefixed with the job's code)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices)
+    at = forms.TimeField(
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday (weekly)"), choices=Weekday.choices, coerce=int
+    )
+    day = forms.IntegerField(
+        label=_("Day of the month (monthly, quarterly, half-yearly)"),
+        min_value=1,
+        max_value=31,
+        help_text=_("A day past the end of a shorter month runs on its last day."),
+    )
+    enabled = forms.BooleanField(label=_("Runs on schedule"), required=False)
+
+
+class EscalationForm(forms.Form):
+    """Whether the nightly job issues escalated notices at once or leaves them as drafts."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    escalation = forms.ChoiceField(
+        label=_("Escalated notices"),
+        choices=[
+            ("issue", _("Issue them at once")),
+            ("draft", _("Leave them as drafts for the office to issue")),
+        ],
+        widget=forms.RadioSelect,
     )

@@ -22,6 +22,10 @@ class SupervisionSettings(models.Model):
     performance_office = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The nightly job escalates overdue notices: issue the new notice at once (the published
+    # rules' default), or leave it as a draft for the office to read and issue itself.
+    escalation_issue = models.BooleanField(_("issue escalated notices at once"), default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("supervision settings")
@@ -340,6 +344,63 @@ class Job(models.TextChoices):
     HALF = "half", _("Semi-annual summary")
 
 
+class Trigger(models.TextChoices):
+    SCHEDULE = "schedule", _("Schedule")
+    OFFICE = "office", _("Run now by the office")
+    COMMAND = "command", _("Command line")
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class CadenceSchedule(models.Model):
+    """When one cadence job runs for one county; the scheduler (`kaohe scheduler`, started by
+    `kaohe serve`) starts it when `next_run_at` has come. Times are the county's wall clock
+    (TIME_ZONE, Asia/Shanghai); the maths is kaohe/supervision/schedule_calc.py."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    job = models.CharField(_("job"), max_length=16, choices=Job.choices)
+    frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices)
+    at = models.TimeField(_("time of day"))
+    # Weekly rules only.
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    # Monthly, quarterly (first month of each quarter) and half-yearly (January, July) rules;
+    # past a month's length it is the month's last day.
+    day = models.PositiveSmallIntegerField(_("day of the month"), default=1)
+    enabled = models.BooleanField(_("runs on schedule"), default=True)
+    # Null while disabled.
+    next_run_at = models.DateTimeField(_("next run"), null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("cadence schedule")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "job"], name="cadence_schedule_per_job")
+        ]
+        indexes = [models.Index(fields=["enabled", "next_run_at"], name="cadence_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.job} {self.frequency}"
+
+
 class JobRun(models.Model):
     """The last run of a cadence job for one period of one county (re-running updates it)."""
 
@@ -357,6 +418,10 @@ class JobRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict)
     message = models.TextField(blank=True)
     runs = models.PositiveIntegerField(_("runs"), default=1)
+    # Who started the latest run.
+    trigger = models.CharField(
+        _("started by"), max_length=16, choices=Trigger.choices, default=Trigger.COMMAND
+    )
 
     class Meta:
         verbose_name = _("job run")
@@ -369,6 +434,26 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period_key}: {self.outcome}"
+
+
+class JobFailure(models.Model):
+    """One failed run, kept after a later run of the same period succeeds (JobRun holds only
+    the latest outcome), so the office sees every failure and its message."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="failures")
+    job = models.CharField(_("job"), max_length=16, choices=Job.choices)
+    period_key = models.CharField(_("period"), max_length=16)
+    failed_at = models.DateTimeField(_("failed at"))
+    trigger = models.CharField(_("started by"), max_length=16, choices=Trigger.choices)
+    message = models.TextField(_("message"))
+
+    class Meta:
+        verbose_name = _("job failure")
+        ordering = ["-failed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period_key} failed at {self.failed_at}"
 
 
 class Snapshot(models.Model):

@@ -11,8 +11,17 @@ from django.db.models import Count, Q
 from kaohe.monitoring.models import Warning
 from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.models import County, Unit
-from kaohe.supervision.cadence import loop_counts
-from kaohe.supervision.models import Job, JobRun, Notice, ProblemStatus, Snapshot
+from kaohe.supervision.cadence import count_items, loop_counts
+from kaohe.supervision.models import (
+    CadenceSchedule,
+    Job,
+    JobFailure,
+    JobRun,
+    Notice,
+    ProblemStatus,
+    Snapshot,
+)
+from kaohe.supervision.schedules import schedules_of
 
 
 @dataclass
@@ -45,16 +54,45 @@ def current_colours(notice: Notice) -> list[tuple[Any, Warning | None]]:
     return [(indicator, latest.get(indicator.pk)) for indicator in indicators]
 
 
-def cadence_overview(county: County) -> list[tuple[str, str, JobRun | None]]:
-    """Every job with its last run (any period)."""
+@dataclass
+class CadenceRow:
+    """One job on the cadence page: its schedule, its last run (any period) with the run's
+    counts named, and what that run covered."""
+
+    job: str
+    label: str
+    schedule: CadenceSchedule
+    run: JobRun | None
+    counts: list[tuple[str, int]]
+
+
+def cadence_overview(county: County) -> list[CadenceRow]:
+    """Every job with its schedule and last run (one query for the schedules, one per job)."""
+    last: dict[str, JobRun] = {}
+    for job in Job:
+        run = JobRun.objects.filter(county=county, job=job).order_by("-started_at", "-pk").first()
+        if run is not None:
+            last[job.value] = run
     return [
-        (job.value, str(job.label), JobRun.objects.filter(county=county, job=job).first())
-        for job in Job
+        CadenceRow(
+            job=s.job,
+            label=str(Job(s.job).label),
+            schedule=s,
+            run=last.get(s.job),
+            counts=count_items(last[s.job].counts) if s.job in last else [],
+        )
+        for s in schedules_of(county)
     ]
 
 
 def recent_runs(county: County) -> list[JobRun]:
+    """The county's latest runs, newest first."""
     return list(JobRun.objects.filter(county=county)[:30])
+
+
+def recent_failures(county: County) -> list[JobFailure]:
+    """The county's latest failed runs with their messages, newest first."""
+    return list(JobFailure.objects.filter(county=county)[:20])
 
 
 def snapshots(county: County) -> list[Snapshot]:

@@ -326,12 +326,12 @@ def notice_withdraw(*, user: User, notice: Notice, today: dt.date, reason: str) 
     return notice
 
 
-def _escalate(notice: Notice, user: User | None, today: dt.date) -> Notice:
+def _escalate(notice: Notice, user: User | None, today: dt.date, *, issue: bool = True) -> Notice:
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the county's language
-        return _escalate_now(notice, user, today)
+        return _escalate_now(notice, user, today, issue)
 
 
-def _escalate_now(notice: Notice, user: User | None, today: dt.date) -> Notice:
+def _escalate_now(notice: Notice, user: User | None, today: dt.date, issue: bool) -> Notice:
     kind = NEXT_KIND[NoticeKind(notice.kind)]
     before = snapshot(notice, _FIELDS)
     notice.status = NoticeStatus.ESCALATED
@@ -355,9 +355,11 @@ def _escalate_now(notice: Notice, user: User | None, today: dt.date) -> Notice:
         warning=notice.warning,
         parent=notice,
     )
-    # Escalation follows published rules: the new notice is issued at once.
-    _issue(child, user, today)
-    _audit(user, "notice.issue", child, None)
+    # Escalation follows published rules: the new notice is issued at once, unless the county
+    # has its office read automatic escalations first (they wait as drafts in the loop).
+    if issue:
+        _issue(child, user, today)
+        _audit(user, "notice.issue", child, None)
     return child
 
 
@@ -376,7 +378,11 @@ def notice_escalate(*, user: User, notice: Notice, today: dt.date) -> Notice:
 def notices_escalate_overdue(*, county: County, today: dt.date) -> list[Notice]:
     """Escalate every notice past its deadline whose unit has no rectification accepted or
     awaiting decision: reminder -> supervision order -> admonition talk. Run by the nightly
-    job; re-running it the same day escalates nothing twice (the parent is closed)."""
+    job; re-running it the same day escalates nothing twice (the parent is closed).
+
+    The new notices are issued at once, or left as drafts for the office to issue when the
+    county's settings say so (``SupervisionSettings.escalation_issue``)."""
+    issue = settings_of(county).escalation_issue
     overdue = (
         Notice.objects.select_for_update()
         .filter(
@@ -387,7 +393,7 @@ def notices_escalate_overdue(*, county: County, today: dt.date) -> list[Notice]:
         )
         .order_by("pk")
     )
-    return [_escalate(n, None, today) for n in overdue]
+    return [_escalate(n, None, today, issue=issue) for n in overdue]
 
 
 @transaction.atomic

@@ -1,13 +1,23 @@
-"""Background work of the loop, run by the task worker (django-tasks): the cadence jobs."""
+"""Background work of the loop, run by the task worker (django-tasks): the cadence jobs.
+
+`cadence.run` is the background-job kind (kaohe/jobs) that the scheduler and the office's
+"run now" start for one county; `cadence_job` is the older task that runs a job for every
+hosted county, as `kaohe cadence` does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from kaohe.supervision.cadence import cadence_run
+from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems, job_kind
+from kaohe.supervision.cadence import cadence_run, count_items, job_run
+from kaohe.supervision.models import Job, JobRun, Trigger
+from kaohe.supervision.schedule_calc import covered_day
 
 
 @task()
@@ -16,3 +26,34 @@ def cadence_job(job: str, on: str | None = None) -> dict[str, str]:
     today = dt.date.fromisoformat(on) if on else timezone.localdate()
     runs = cadence_run(job=job, today=today)
     return {run.county.code: run.outcome for run in runs}
+
+
+@job_kind("cadence.run")
+def cadence_run_kind(ctx: JobContext) -> JobOutcome:
+    """Run one cadence job for the job's county, as of the day the scheduler (or the office)
+    chose; the run and any failure are recorded on the cadence page as well as here."""
+    job = str(ctx.params.get("job", ""))
+    if job not in Job.values or ctx.county is None:
+        raise JobProblems([_("Unknown cadence job.")])
+    on = ctx.params.get("on")
+    today = dt.date.fromisoformat(on) if on else covered_day(job, timezone.localdate())
+    label = Job(job).label
+    ctx.progress(0, 1, step=_("Running: %(job)s") % {"job": label})
+    run = job_run(
+        job=job,
+        county=ctx.county,
+        today=today,
+        trigger=str(ctx.params.get("trigger") or Trigger.SCHEDULE.value),
+    )
+    ctx.progress(1, 1, step=_("Running: %(job)s") % {"job": label})
+    if run.outcome == JobRun.Outcome.FAILED:
+        failed = _("%(job)s failed: %(message)s") % {"job": label, "message": run.message}
+        raise JobProblems([failed])
+    counts = count_items(run.counts)
+    return JobOutcome(
+        summary=_("%(job)s for %(period)s succeeded.") % {"job": label, "period": run.period_key},
+        table=[[_("What was counted"), _("How many")], *[[name, str(n)] for name, n in counts]],
+        url=reverse("supervision:cadence"),
+        url_label=_("Back to the cadence jobs"),
+        data={"run": run.pk, "period": run.period_key},
+    )

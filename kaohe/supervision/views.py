@@ -3,6 +3,8 @@ loop counts and the cadence jobs. Thin: access helpers load, services write."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -15,21 +17,24 @@ from kaohe.documents.official import chinese_date, render_pdf
 from kaohe.org.access import Permission, has_perm, permission_required
 from kaohe.org.forms import add_service_errors
 from kaohe.org.models import User
-from kaohe.supervision import access, records, selectors, services
+from kaohe.supervision import access, records, schedules, selectors, services
 from kaohe.supervision.forms import (
     DecideForm,
+    EscalationForm,
     InspectionForm,
     IssueForm,
     ProblemForm,
     ProblemUpdateForm,
     ReasonForm,
     RectificationForm,
+    ScheduleForm,
     VisitForm,
 )
 from kaohe.supervision.models import (
     ESCALATABLE,
     LIVE,
     NEXT_KIND,
+    Job,
     NoticeKind,
     NoticeStatus,
     Rectification,
@@ -264,19 +269,87 @@ def loops(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cadence_forms(
+    rows: list[selectors.CadenceRow], data: Any = None
+) -> tuple[list[tuple[selectors.CadenceRow, ScheduleForm]], EscalationForm]:
+    county = rows[0].schedule.county
+    config = services.settings_of(county)
+    forms = [
+        (
+            row,
+            ScheduleForm(
+                data,
+                prefix=row.job,
+                initial={
+                    "version": row.schedule.version,
+                    "frequency": row.schedule.frequency,
+                    "at": row.schedule.at,
+                    "weekday": row.schedule.weekday,
+                    "day": row.schedule.day,
+                    "enabled": row.schedule.enabled,
+                },
+            ),
+        )
+        for row in rows
+    ]
+    escalation = EscalationForm(
+        data,
+        initial={
+            "version": config.version,
+            "escalation": "issue" if config.escalation_issue else "draft",
+        },
+    )
+    return forms, escalation
+
+
 @permission_required(Permission.CADENCE_VIEW)
 def cadence(request: HttpRequest) -> HttpResponse:
-    county = _user(request).county
+    """The office's cadence page: each job's schedule (a form), last and next run, "run now",
+    the failures and the runs; POST saves the schedules and the escalation mode at once."""
+    user = _user(request)
+    county = user.county
     assert county is not None
+    rows = selectors.cadence_overview(county)
+    forms, escalation = _cadence_forms(rows, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if all(f.is_valid() for _row, f in forms) and escalation.is_valid():
+            try:
+                schedules.cadence_settings_save(
+                    user=user,
+                    changes=[
+                        schedules.ScheduleChange(job=row.job, **f.cleaned_data) for row, f in forms
+                    ],
+                    escalation_issue=escalation.cleaned_data["escalation"] == "issue",
+                    settings_version=escalation.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                add_service_errors(escalation, exc)
+            else:
+                messages.success(request, _("The cadence settings are saved."))
+                return redirect("supervision:cadence")
+        else:
+            messages.error(request, _("The settings were not saved: see the marked fields."))
     return render(
         request,
         "supervision/cadence.html",
         {
-            "jobs": selectors.cadence_overview(county),
+            "forms": forms,
+            "escalation": escalation,
             "runs": selectors.recent_runs(county),
+            "failures": selectors.recent_failures(county),
             "snapshots": selectors.snapshots(county),
         },
     )
+
+
+@require_POST
+@permission_required(Permission.CADENCE_VIEW)
+def cadence_run(request: HttpRequest, job: str) -> HttpResponse:
+    """Run now: start the job for the office's county in the background; its progress page
+    links back to the cadence page."""
+    if job not in Job.values:
+        raise Http404
+    return redirect(schedules.cadence_run_now(user=_user(request), job=job))
 
 
 @permission_required(Permission.NOTICE_VIEW)

@@ -30,6 +30,7 @@ ROUTES: dict[str, Any] = {
     ),
     "supervision:loops": (NONE, "get", COUNTY, 200),
     "supervision:cadence": (NONE, "get", OFFICE, 200),
+    "supervision:cadence_run": (lambda w: ["monthly"], "post", OFFICE, 302),
     "supervision:inspections": (NONE, "get", BUSINESS, 200),
     "supervision:inspection_new": (NONE, "get", ISSUERS, 200),
     "supervision:inspection": (lambda w: [h.inspection(w).pk], "get", BUSINESS, 200),
