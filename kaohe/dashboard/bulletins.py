@@ -31,6 +31,8 @@ from kaohe.audit.services import audit_record
 from kaohe.dashboard.models import Bulletin, BulletinKind
 from kaohe.dashboard.standings import Standing, annual_standings, scores_as_of
 from kaohe.documents.official import chinese_date, document_number
+from kaohe.jobs.models import BackgroundJob
+from kaohe.jobs.services import job_start_system
 from kaohe.monitoring.models import Warning
 from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.access import Permission, county_id_of, has_perm, require
@@ -55,6 +57,8 @@ NUMBER_PREFIX: dict[str, str] = {
 LEVEL_NAME = {-1: "暂无数据", 0: "绿色", 1: "黄色", 2: "橙色", 3: "红色"}
 CN_DIGITS = "〇一二三四五六七八九"
 CONTENT_VERSION = 1
+# The job kind that draws and stores an issued bulletin's files (kaohe/dashboard/tasks.py).
+RENDER_KIND = "bulletins.render"
 
 
 # -- names and labels ------------------------------------------------------------------------
@@ -430,7 +434,8 @@ def can_issue(user: User) -> bool:
 @transaction.atomic
 def bulletin_issue(*, user: User, period: Period, now: dt.datetime | None = None) -> Bulletin:
     """Issue the bulletin of an ended period: assign the next number of its kind and year,
-    freeze its content with the content's hash, and audit it.
+    freeze its content with the content's hash, audit it, and (once committed) start the job
+    that draws its PDF and Excel once and stores them with their hashes.
 
     Numbers are gap-free per county, kind and year: they are taken under a lock on the county
     row, and a failed issue rolls back with the number it would have taken. A period has one
@@ -483,4 +488,40 @@ def bulletin_issue(*, user: User, period: Period, now: dt.datetime | None = None
             "content_hash": digest,
         },
     )
+    # Once the issue has committed: a failed issue leaves no job. Should the process stop in
+    # between, the bulletin's first reader starts the job instead (bulletin_render_ensure).
+    pk = bulletin.pk
+    transaction.on_commit(lambda: bulletin_render_ensure(pk=pk))
     return bulletin
+
+
+# -- its files: one render job at a time (drawn and stored by kaohe.dashboard.bulletin_files) --
+
+
+def bulletin_render_job(bulletin: Bulletin) -> BackgroundJob | None:
+    """The latest job drawing this bulletin's files (its progress shows on the bulletin page)."""
+    return (
+        BackgroundJob.objects.filter(kind=RENDER_KIND, params__bulletin=bulletin.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def bulletin_render_ensure(*, pk: int) -> BackgroundJob | None:
+    """Make sure an issued bulletin's files are on their way: start the system job that draws
+    and stores them (audited) unless they are stored or a job is already waiting or running.
+    The check and the start run under the bulletin row's lock, so readers asking at once start
+    one job, not one each. Returns the job drawing them; None when they are stored."""
+    bulletin = Bulletin.objects.select_for_update().select_related("county").get(pk=pk)
+    if bulletin.files_stored:
+        return None
+    job = bulletin_render_job(bulletin)
+    if job is not None and not job.finished:
+        return job
+    return job_start_system(
+        county=bulletin.county,
+        kind=RENDER_KIND,
+        label=_("Draw the files of bulletin %(number)s") % {"number": bulletin.document_number},
+        params={"bulletin": bulletin.pk},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.models import County
@@ -87,6 +88,16 @@ class Bulletin(models.Model):
     )
     content = models.JSONField(_("content"))
     content_hash = models.CharField(_("content hash"), max_length=64)
+    # The issued files, rendered once by the task worker after the issue and stored with their
+    # SHA-256: a download reads the stored bytes (never renders), and refuses bytes whose hash
+    # no longer matches. Empty until the render job has run (kaohe/dashboard/bulletin_files.py).
+    pdf_file = models.FileField(_("PDF file"), upload_to="bulletins/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("PDF size"), default=0)
+    xlsx_file = models.FileField(_("Excel file"), upload_to="bulletins/%Y/", blank=True)
+    xlsx_sha256 = models.CharField(_("Excel SHA-256"), max_length=64, blank=True)
+    xlsx_size = models.PositiveIntegerField(_("Excel size"), default=0)
+    files_rendered_at = models.DateTimeField(_("files rendered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulletin")
@@ -100,3 +111,10 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.document_number
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard:bulletin", args=[self.pk])
+
+    @property
+    def files_stored(self) -> bool:
+        return bool(self.pdf_file and self.xlsx_file)

@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kaohe.dashboard.bulletin_views import bulletin_pdf, bulletin_tables, bulletin_xlsx
+from kaohe.dashboard.bulletin_files import bulletin_pdf, bulletin_tables, bulletin_xlsx
 from kaohe.dashboard.bulletins import bulletin_issue
 from kaohe.dashboard.models import Bulletin
+from kaohe.jobs.models import BackgroundJob
 from kaohe.reporting.services import report_approve, report_submit
 from tests.factories import UserFactory, World, build_world
 from tests.pdf import pdf_page_image, pdf_text
@@ -105,9 +106,12 @@ def test_the_excel_has_the_rows_of_the_pdf_tables(issued: Bulletin) -> None:
 def test_a_draft_prints_without_a_number(world: World) -> None:
     client = Client()
     client.force_login(world.user("office"))
-    response = client.get(reverse("dashboard:bulletin_draft_pdf", args=[world.months[0].pk]))
+    started = client.post(reverse("dashboard:bulletin_draft_pdf", args=[world.months[0].pk]))
+    job = BackgroundJob.objects.get(kind="bulletins.draft")
+    assert started.url == reverse("jobs:job", args=[job.pk])
+    response = client.get(reverse("jobs:file", args=[job.pk]))
     assert response["Content-Type"] == "application/pdf"
-    flat = _flat(pdf_text(response.content))
+    flat = _flat(pdf_text(b"".join(response.streaming_content)))
     assert "草稿" in flat and "示绩通〔" in flat and "号" in flat
     assert not Bulletin.objects.exists(), "rendering a draft stores nothing"
 
@@ -133,7 +137,7 @@ def test_the_office_issues_from_the_list_and_others_read_it(world: World) -> Non
         assert "bulletin_issue" not in listing and "/draft/" not in listing
         pdf = reader.get(reverse("dashboard:bulletin_pdf", args=[bulletin.pk]))
         assert pdf["Content-Type"] == "application/pdf"
-        assert bulletin.title in _flat(pdf_text(pdf.content))
+        assert bulletin.title in _flat(pdf_text(b"".join(pdf.streaming_content)))
         xlsx = reader.get(reverse("dashboard:bulletin_xlsx", args=[bulletin.pk]))
         assert xlsx["Content-Disposition"].startswith("attachment")
         draft = reader.get(reverse("dashboard:bulletin_draft", args=[world.months[1].pk]))
