@@ -8,8 +8,10 @@ the latest warnings and one aggregate of the warnings' history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from django.db.models import Count, QuerySet, Subquery
@@ -23,6 +25,8 @@ from kaohe.org.models import Cadre, Category, Scope, Unit, UnitKind, User
 from kaohe.schemes.models import Indicator, Scheme
 from kaohe.scoring.colours import level_share, overall_level, with_data
 from kaohe.scoring.standings import competition_ranks
+
+T = TypeVar("T")
 
 COLOURS = {-1: "none", 0: "green", 1: "yellow", 2: "orange", 3: "red"}
 LEVELS = (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN)
@@ -238,7 +242,7 @@ def standings(data: BattleMap) -> list[Standing]:
 
 
 # Where each of the demo county's twelve townships sits, roughly as on a map of Baojing
-# (row, column; north at the top). Townships of other counties fill the grid in code order.
+# (row, column; north at the top). A county whose townships are not all on it gets a grid.
 TILE_LAYOUT: dict[str, tuple[int, int]] = {
     "水田河镇": (1, 1),
     "长潭河乡": (1, 2),
@@ -253,6 +257,10 @@ TILE_LAYOUT: dict[str, tuple[int, int]] = {
     "比耳镇": (3, 4),
     "吕洞山镇": (4, 2),
 }
+# A grid never narrower than the demo's four columns; wider as townships grow, about 1.6 rows
+# to a column, so 40 townships make 5 x 8 and still fit the big screen's left column.
+TILE_MIN_COLUMNS = 4
+TILE_ROWS_PER_COLUMN = 1.6
 
 
 @dataclass(frozen=True)
@@ -272,16 +280,66 @@ class Tile:
         return str(Level(self.level).label)
 
 
-def township_tiles(data: BattleMap) -> list[Tile]:
+@dataclass(frozen=True)
+class TileMap:
+    """The townships' tiles on a grid of ``rows`` x ``cols``; iterates over the tiles."""
+
+    tiles: list[Tile]
+    rows: int
+    cols: int
+
+    def __iter__(self) -> Iterator[Tile]:
+        return iter(self.tiles)
+
+    def __len__(self) -> int:
+        return len(self.tiles)
+
+    @property
+    def density(self) -> str:
+        """How crowded the grid is (l, m, s, xs): the templates size the type by it."""
+        if self.cols <= 4 and self.rows <= 5:
+            return "l"
+        if self.cols <= 5 and self.rows <= 8:
+            return "m"
+        if self.cols <= 8 and self.rows <= 12:
+            return "s"
+        return "xs"
+
+
+def tile_columns(n: int) -> int:
+    """Columns of a grid of n tiles in code order: 4 up to 16 tiles, then about 1.6 rows each."""
+    return max(TILE_MIN_COLUMNS, math.ceil(math.sqrt(n / TILE_ROWS_PER_COLUMN)))
+
+
+def township_tiles(data: BattleMap) -> TileMap:
+    """The map's townships as tiles in their overall colour, placed as on the county's map
+    (the demo's layout) or, for any other county, in code order on a grid as wide as needed."""
     towns = [u for u, _cells in data.rows if u.kind == UnitKind.TOWNSHIP]
+    if towns and all(u.name in TILE_LAYOUT for u in towns):
+        places = [TILE_LAYOUT[u.name] for u in towns]
+        cols = max(TILE_MIN_COLUMNS, *(c for _r, c in places))
+    else:
+        cols = tile_columns(len(towns))
+        places = [(1 + n // cols, 1 + n % cols) for n in range(len(towns))]
     tiles = []
-    taken = {TILE_LAYOUT[u.name] for u in towns if u.name in TILE_LAYOUT}
-    free = ((r, c) for r in range(1, 9) for c in range(1, 5) if (r, c) not in taken)
-    for unit in towns:
-        row, col = TILE_LAYOUT[unit.name] if unit.name in TILE_LAYOUT else next(free)
+    for unit, (row, col) in zip(towns, places, strict=True):
         counts = data.unit_counts.get(unit.pk, {})
         tiles.append(Tile(unit, overall_level(counts), counts, row, col))
-    return tiles
+    return TileMap(tiles, max((t.row for t in tiles), default=0), cols)
+
+
+# The big screen's panels hold at most this many rows: 15 rows of 26px type fit 1080 pixels.
+SCREEN_ROWS = 15
+
+
+def balanced_pages(rows: list[T], size: int = SCREEN_ROWS) -> list[list[T]]:
+    """The rows cut into as few pages of at most ``size`` as possible, of near-equal length
+    (17 rows: 9 and 8, not 15 and 2)."""
+    if not rows:
+        return []
+    count = math.ceil(len(rows) / size)
+    each = math.ceil(len(rows) / count)
+    return [rows[i : i + each] for i in range(0, len(rows), each)]
 
 
 # --- trends: each unit's share of green and red leaves per month --------------------------------

@@ -90,14 +90,20 @@ def screen(request: HttpRequest) -> HttpResponse:
     data = selectors.battle_map(user=user)
     standings = selectors.standings(data)
     minutes = _bounded(request, "refresh", REFRESH_MINUTES)
-    panels = []
-    towns = [(u, cells) for u, cells in data.rows if u.kind == "township"]
-    if towns:
-        panels.append((_("Townships"), towns))
+    groups = [(_("Townships"), [(u, c) for u, c in data.rows if u.kind == "township"])]
+    departments = [(u, c) for u, c in data.rows if u.kind != "township"]
     for category in data.categories:
-        rows = [(u, c) for u, c in data.rows if u.kind != "township" and u.category == category]
-        if rows:
-            panels.append((localized_name(category), rows))
+        rows = [(u, c) for u, c in departments if u.category_id == category.pk]
+        groups.append((localized_name(category), rows))
+    groups.append((_("Other departments"), [(u, c) for u, c in departments if not u.category_id]))
+    # A group longer than a panel holds turns over several panels, numbered 1/2, 2/2.
+    panels = []
+    for title, rows in groups:
+        pages = selectors.balanced_pages(rows)
+        for n, page in enumerate(pages, start=1):
+            numbered = {"title": title, "page": n, "pages": len(pages)}
+            label = _("%(title)s (%(page)s/%(pages)s)") % numbered if len(pages) > 1 else title
+            panels.append((label, page))
     return render(
         request,
         "dashboard/screen.html",
