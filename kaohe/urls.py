@@ -19,4 +19,7 @@ urlpatterns = [
     path("supervision/", include("kaohe.supervision.urls")),
     path("appraisal/", include("kaohe.appraisal.urls")),
     path("jobs/", include("kaohe.jobs.urls")),
+    path("counties/", include("kaohe.exchange.onboarding_urls")),
+    path("scheme/files/", include("kaohe.exchange.scheme_urls")),
+    path("history/", include("kaohe.exchange.history_urls")),
 ]

@@ -15,8 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.org.models import Role
 from tests.appraisal import routes as appraisal_routes
-from tests.jobs import routes as jobs_routes
+from tests.exchange import history_routes, onboarding_routes, scheme_routes
 from tests.factories import World
+from tests.jobs import routes as jobs_routes
+from tests.schemes import routes as schemes_routes
 from tests.supervision import routes as supervision_routes
 
 ALL = frozenset(Role.values)
@@ -78,12 +80,18 @@ ROUTES: dict[str, Route] = {
     "dashboard:bulletin_pdf": (lambda w: [_issued_bulletin(w)], "get", BUSINESS, 200),
     "dashboard:bulletin_xlsx": (lambda w: [_issued_bulletin(w)], "get", BUSINESS, 200),
     "dashboard:bulletin_draft": (lambda w: [w.months[0].pk], "get", frozenset({"office"}), 200),
-    "dashboard:bulletin_draft_pdf": (lambda w: [w.months[0].pk], "get", frozenset({"office"}), 200),
+    # A draft's file is drawn by a job: the POST starts it and goes to the job's page.
+    "dashboard:bulletin_draft_pdf": (
+        lambda w: [w.months[0].pk],
+        "post",
+        frozenset({"office"}),
+        302,
+    ),
     "dashboard:bulletin_draft_xlsx": (
         lambda w: [w.months[0].pk],
-        "get",
+        "post",
         frozenset({"office"}),
-        200,
+        302,
     ),
     "dashboard:bulletin_issue": (lambda w: [w.months[0].pk], "post", frozenset({"office"}), 302),
     "schemes:current": (NO_ARGS, "get", BUSINESS, 200),
@@ -92,6 +100,8 @@ ROUTES: dict[str, Route] = {
     "results:designer_indicator": (lambda w: [w.leaf.pk], "get", frozenset({"office"}), 200),
     "results:designer_preview": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
     "results:designer_whatif": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
+    "results:designer_review": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
+    "results:designer_save": (lambda w: [w.leaf.pk], "post", frozenset({"office"}), 200),
 }
 
 
@@ -111,7 +121,15 @@ LOGGED_IN_STATUS = {"org:login": 302}
 OWNED_BY = {"org:inbox_read": "unit"}
 
 # Apps with many routes keep their rows beside their tests, in the same format.
-for _rows in (supervision_routes, appraisal_routes, jobs_routes):
+for _rows in (
+    supervision_routes,
+    appraisal_routes,
+    jobs_routes,
+    onboarding_routes,
+    scheme_routes,
+    history_routes,
+    schemes_routes,
+):
     ROUTES.update(_rows.ROUTES)
     OWNED_BY.update(_rows.OWNED_BY)
 

@@ -26,7 +26,10 @@ from kaohe.dashboard.models import PeerMetric, PeerStat
 from kaohe.demo import data
 from kaohe.demo import indicators as tree
 from kaohe.demo.appraisal import demo_appraisal_build
+from kaohe.demo.cadence_demo import demo_cadence_build
 from kaohe.demo.history import demo_history_build
+from kaohe.demo.platform_demo import demo_platform
+from kaohe.demo.schemes_demo import demo_schemes_build
 from kaohe.demo.stages import demo_stages_build
 from kaohe.demo.supervision import demo_supervision_build
 from kaohe.monitoring.models import Warning
@@ -420,8 +423,14 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
     summary_accounts = _accounts(county, units, leaders, nodes, password)
     demo_appraisal_build(scheme=scheme, today=today)
     demo_supervision_build(scheme=scheme, today=today)
+    # The cadence's schedules, a failed run and its retry (kaohe.demo.cadence_demo).
+    demo_cadence_build(scheme=scheme, today=today)
     # The lists, evidence, bulletins and the closed earlier year (kaohe.demo.stages).
     demo_stages_build(scheme=scheme, today=today)
+    # An amendment saved as the designer saves it, and next year's draft (kaohe.demo.schemes_demo).
+    demo_schemes_build(scheme=scheme)
+    # The server's own administrators, who bring in further counties.
+    summary_accounts += demo_platform(password=password)
     counts = {
         "units": len(units),
         "indicators": len(nodes),

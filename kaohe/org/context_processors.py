@@ -22,10 +22,13 @@ MENU = [
     ("dashboard:bulletins", _("Bulletins"), Permission.BATTLEMAP_VIEW),
     ("schemes:current", _("Indicator system"), Permission.SCHEME_VIEW),
     ("supervision:notices", _("Closed loop"), Permission.NOTICE_VIEW),
+    ("schemes:list", _("Schemes"), Permission.SCHEME_MANAGE),
     ("results:designer", _("Scheme designer"), Permission.SCHEME_MANAGE),
+    ("history:index", _("History data"), Permission.SCHEME_MANAGE),
     ("appraisal:rounds", _("Appraisal results"), Permission.RESULT_VIEW),
     ("appraisal:cadres", _("Cadre records"), Permission.CADRE_VIEW),
     ("org:accounts", _("Accounts"), Permission.ACCOUNT_LIST),
+    ("onboarding:counties", _("Counties"), Permission.COUNTY_LIST),
     ("audit:log", _("Audit log"), Permission.AUDIT_VIEW),
 ]
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kaohe.audit.models import AuditEvent
 from kaohe.jobs.models import BackgroundJob, JobStatus
@@ -89,7 +90,8 @@ def test_the_next_step_runs_with_the_same_input_and_a_crash_writes_nothing(world
         "renamed"
     }
     Unit.objects.filter(county=world.county).update(name="kept")
-    crashed = job_start(user=office, kind="test.write", label="W", params={"fail": True})
+    with translation.override("zh-hans"):
+        crashed = job_start(user=office, kind="test.write", label="W", params={"fail": True})
     crashed.refresh_from_db()
     assert crashed.status == JobStatus.FAILED
     problem = crashed.outcome["problems"][0]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Q
 from django.utils import translation
 
 from kaohe.demo.builder import DEMO_PASSWORD, demo_build, demo_exists
@@ -45,7 +46,9 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Accounts (password {DEMO_PASSWORD} unless changed):")
         for user in (
-            User.objects.filter(county__code="433125").select_related("unit").order_by("pk")
+            User.objects.filter(Q(county__code="433125") | Q(county__isnull=True))
+            .select_related("unit")
+            .order_by("pk")
         ):
             self.stdout.write(
                 f"  {user.username:<14} {user.get_role_display():<10} {user.unit or ''}"
