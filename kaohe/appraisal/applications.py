@@ -32,6 +32,8 @@ from kaohe.supervision.models import Notice
 
 
 def _final_annual(rnd: Round) -> None:
+    if rnd.provisional:
+        raise ValidationError(_("Awards cannot rest on a provisional preview of a round."))
     if rnd.kind != RoundKind.ANNUAL or rnd.status != RoundStatus.FINAL:
         raise ValidationError(_("Awards rest on a final annual round."))
 
@@ -131,6 +133,10 @@ def cadre_action_record(
         n.county_id != cadre.county_id for n in notices
     ):
         raise PermissionDenied
+    if any(r.round.provisional for r in results):
+        raise ValidationError(
+            {"results": _("A decision cannot rest on a provisional preview of a round.")}
+        )
     if any(r.round.status == RoundStatus.COMPUTED for r in results):
         raise ValidationError({"results": _("Only published or final results can be relied on.")})
     action = CadreAction.objects.create(

@@ -59,10 +59,16 @@ VETO_KINDS = {
 }
 
 
+def rules_in(appraisal_rules: dict[str, Any] | None, kind: str) -> dict[str, Any]:
+    """A kind of round's rules from a scheme's ``appraisal_rules`` (or a stored version of
+    them): the scheme's own settings over the defaults."""
+    own = (appraisal_rules or {}).get(kind) or {}
+    return DEFAULT_RULES[kind] | own
+
+
 def rules_for(scheme: Scheme, kind: str) -> dict[str, Any]:
     """A kind of round's rules: the scheme's own (``Scheme.appraisal_rules``) over the defaults."""
-    own = (scheme.appraisal_rules or {}).get(kind) or {}
-    return DEFAULT_RULES[kind] | own
+    return rules_in(scheme.appraisal_rules, kind)
 
 
 def quarter_dates(year: int, number: int) -> tuple[dt.date, dt.date]:
@@ -154,32 +160,56 @@ def _higher(scheme: Scheme, units: list[Unit], leaves: list[Indicator]) -> dict[
     return table
 
 
-def _ratings(scheme: Scheme) -> dict[str, Any]:
-    groups = list(RatingGroup.objects.filter(scheme=scheme))
-    if not groups:
-        raise ValidationError(
-            _("The annual round weighs the evaluators' ratings, but no evaluator group exists.")
-        )
-    tables: dict[str, dict[str, list[float]]] = {g.code: defaultdict(list) for g in groups}
-    code_of = {g.pk: g.code for g in groups}
-    for group_id, unit_id, points in (
-        Rating.objects.filter(group__in=groups)
-        .order_by("group_id", "unit_id", "evaluator")
-        .values_list("group_id", "unit_id", "points")
-    ):
-        tables[code_of[group_id]][str(unit_id)].append(float(points))
-    return {
-        "groups": [
+def _ratings(scheme: Scheme, rules: dict[str, Any]) -> dict[str, Any]:
+    """The evaluator groups with their ballots. The rules' own groups (``rating_groups``, set on
+    the round rules page) give the weights when they name any; otherwise each group weighs what
+    was given when its ballots were imported. A group the rules weigh but whose ballots are not
+    imported gives no vote (its weight is left out unit by unit, as for an abstention)."""
+    rows = list(RatingGroup.objects.filter(scheme=scheme))
+    named = rules.get("rating_groups")
+    spec: list[dict[str, Any]]
+    if named:
+        spec = [
+            {
+                "code": str(g["code"]),
+                "name": str(g["name"]),
+                "weight": float(g["weight"]),
+                "drop_extremes": bool(g.get("drop_extremes")),
+            }
+            for g in named
+        ]
+        unweighed = sorted({g.code for g in rows} - {str(g["code"]) for g in spec})
+        if unweighed:
+            raise ValidationError(
+                _(
+                    "Ballots of the evaluator groups %(codes)s are imported, but the round rules "
+                    "do not weigh them: add them on the round rules page."
+                )
+                % {"codes": ", ".join(unweighed)}
+            )
+    else:
+        spec = [
             {
                 "code": g.code,
                 "name": g.name,
                 "weight": float(g.weight),
                 "drop_extremes": g.drop_extremes,
             }
-            for g in groups
-        ],
-        "tables": {code: dict(t) for code, t in tables.items()},
-    }
+            for g in rows
+        ]
+    if not spec:
+        raise ValidationError(
+            _("The annual round weighs the evaluators' ratings, but no evaluator group exists.")
+        )
+    tables: dict[str, dict[str, list[float]]] = {str(g["code"]): defaultdict(list) for g in spec}
+    code_of = {g.pk: g.code for g in rows}
+    for group_id, unit_id, points in (
+        Rating.objects.filter(group__in=rows)
+        .order_by("group_id", "unit_id", "evaluator")
+        .values_list("group_id", "unit_id", "points")
+    ):
+        tables[code_of[group_id]][str(unit_id)].append(float(points))
+    return {"groups": spec, "tables": {code: dict(t) for code, t in tables.items()}}
 
 
 def gather_inputs(
@@ -250,5 +280,5 @@ def gather_inputs(
     if weights.get("higher"):
         inputs["higher"] = _higher(scheme, units, leaves)
     if weights.get("rating"):
-        inputs["ratings"] = _ratings(scheme)
+        inputs["ratings"] = _ratings(scheme, rules)
     return inputs

@@ -7,6 +7,9 @@ change after computation only through a ResultAmendment that names the appeal be
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +53,9 @@ class Round(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     notice_ends = models.DateField(_("end of the notice period"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("final since"), null=True, blank=True)
+    # Computed before its period ended: a preview on the data so far, which can be neither
+    # published nor relied on until it is computed again after the period's last day.
+    provisional = models.BooleanField(_("provisional (period not ended)"), default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -61,6 +67,41 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme_id} {self.kind} {self.number}"
+
+    @property
+    def period_end(self) -> dt.date:
+        """The last day of the round's period: its quarter's, or the year's."""
+        year = self.scheme.year
+        if self.kind == RoundKind.QUARTERLY and 1 <= self.number <= 4:
+            month = 3 * self.number
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, 12, 31)
+
+
+class RulesVersion(models.Model):
+    """A numbered version of a scheme's round rules (``Scheme.appraisal_rules``, every kind of
+    round), with who changed which kind of round's rules, when and why."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="rules_versions")
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind of round"), max_length=12, choices=RoundKind.choices)
+    rules = models.JSONField(_("rules"))
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("time"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("version of the round rules")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="one_rules_version_number")
+        ]
+        ordering = ["scheme", "-number"]
+
+    def __str__(self) -> str:
+        return f"rules v{self.number} of scheme {self.scheme_id}"
 
 
 class RoundResult(models.Model):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kaohe.appraisal.inputs import DEFAULT_RULES, gather_inputs, round_span, rules_for
@@ -78,6 +81,116 @@ def _compute(inputs: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(_("The round cannot be computed: %(why)s") % {"why": exc}) from exc
 
 
+Progress = Callable[[int, int, str], None]
+
+
+def appraisal_today() -> dt.date:
+    """The day against which a round's period counts as ended (the county's local date); one
+    function, so that a test can set the calendar without touching the whole clock."""
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class RoundDraft:
+    """A round computed but not yet stored: what ``round_store`` writes."""
+
+    scheme: Scheme
+    kind: str
+    number: int
+    as_of: dt.date
+    rules: dict[str, Any]
+    inputs: dict[str, Any]
+    results: dict[str, Any]
+    provisional: bool
+
+
+def round_prepare(
+    *,
+    user: User,
+    scheme: Scheme,
+    kind: str,
+    number: int,
+    as_of: dt.date | None = None,
+    rules: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> RoundDraft:
+    """Gather a round's snapshot from confirmed data and score it, writing nothing.
+
+    A round whose period has not ended by ``today`` is a provisional preview on the data so
+    far (as of today, against the part of each target due by today); a period that has not
+    begun is refused. ``rules`` default to the scheme's rules in force for the kind."""
+    require(user, Permission.ROUND_MANAGE)
+    if scheme.county_id != county_id_of(user):
+        raise PermissionDenied
+    if kind not in RoundKind.values:
+        raise ValidationError(_("Unknown kind of round."))
+    number = 0 if kind == RoundKind.ANNUAL else number
+    start, end = round_span(scheme, kind, number)
+    today = today or appraisal_today()
+    if today < start:
+        raise ValidationError(
+            _("This period begins on %(start)s: there is nothing to appraise yet.")
+            % {"start": date_format(start, "DATE_FORMAT")}
+        )
+    provisional = today <= end
+    as_of = as_of or (today if provisional else end)
+    rules = copy.deepcopy(rules or rules_for(scheme, kind))
+    if problems := check_rules(rules):
+        raise ValidationError(problems)
+    if progress:
+        progress(0, 3, _("Gathering the confirmed data"))
+    inputs = gather_inputs(scheme=scheme, kind=kind, number=number, as_of=as_of, rules=rules)
+    if progress:
+        progress(1, 3, _("Scoring every unit"))
+    results = _compute(inputs)
+    return RoundDraft(scheme, kind, number, as_of, rules, inputs, results, provisional)
+
+
+@transaction.atomic
+def round_store(*, user: User, draft: RoundDraft) -> Round:
+    """Write a prepared round (new, or replacing a round not yet published) and audit it."""
+    require(user, Permission.ROUND_MANAGE)
+    scheme = draft.scheme
+    if scheme.county_id != county_id_of(user):
+        raise PermissionDenied
+    existing = Round.objects.select_for_update().filter(
+        scheme=scheme, kind=draft.kind, number=draft.number
+    )
+    rnd = existing.first()
+    if rnd is not None and rnd.status != RoundStatus.COMPUTED:
+        raise ValidationError(
+            _("This round is published; only an appeal's amendment can change it now.")
+        )
+    if rnd is None:
+        rnd = Round(county_id=scheme.county_id, scheme=scheme, kind=draft.kind, number=draft.number)
+    else:
+        rnd.version += 1
+    rnd.as_of, rnd.rules, rnd.inputs = draft.as_of, draft.rules, draft.inputs
+    rnd.inputs_hash, rnd.results_hash = digest(draft.inputs), digest(draft.results)
+    rnd.computed_at, rnd.computed_by = timezone.now(), user
+    rnd.provisional = draft.provisional
+    rnd.save()
+    _save_results(rnd, draft.results)
+    audit_record(
+        actor=user,
+        action="round.compute",
+        county_code=scheme.county.code,
+        object_type="appraisal.Round",
+        object_id=rnd.pk,
+        after={
+            "kind": draft.kind,
+            "number": draft.number,
+            "as_of": draft.as_of.isoformat(),
+            "provisional": draft.provisional,
+            "inputs_hash": rnd.inputs_hash,
+            "results_hash": rnd.results_hash,
+            "units": len(draft.results["units"]),
+        },
+    )
+    return rnd
+
+
 @transaction.atomic
 def round_compute(
     *,
@@ -87,53 +200,20 @@ def round_compute(
     number: int,
     as_of: dt.date | None = None,
     rules: dict[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> Round:
-    """Compute (or recompute, while not yet published) a round from confirmed data."""
-    require(user, Permission.ROUND_MANAGE)
-    if scheme.county_id != county_id_of(user):
-        raise PermissionDenied
-    if kind not in RoundKind.values:
-        raise ValidationError(_("Unknown kind of round."))
-    number = 0 if kind == RoundKind.ANNUAL else number
-    _start, end = round_span(scheme, kind, number)
-    as_of = as_of or end
-    rules = copy.deepcopy(rules or rules_for(scheme, kind))
-    if problems := check_rules(rules):
-        raise ValidationError(problems)
-    existing = Round.objects.select_for_update().filter(scheme=scheme, kind=kind, number=number)
-    rnd = existing.first()
-    if rnd is not None and rnd.status != RoundStatus.COMPUTED:
-        raise ValidationError(
-            _("This round is published; only an appeal's amendment can change it now.")
-        )
-    inputs = gather_inputs(scheme=scheme, kind=kind, number=number, as_of=as_of, rules=rules)
-    results = _compute(inputs)
-    now = timezone.now()
-    if rnd is None:
-        rnd = Round(county_id=scheme.county_id, scheme=scheme, kind=kind, number=number)
-    else:
-        rnd.version += 1
-    rnd.as_of, rnd.rules, rnd.inputs = as_of, rules, inputs
-    rnd.inputs_hash, rnd.results_hash = digest(inputs), digest(results)
-    rnd.computed_at, rnd.computed_by = now, user
-    rnd.save()
-    _save_results(rnd, results)
-    audit_record(
-        actor=user,
-        action="round.compute",
-        county_code=scheme.county.code,
-        object_type="appraisal.Round",
-        object_id=rnd.pk,
-        after={
-            "kind": kind,
-            "number": number,
-            "as_of": as_of.isoformat(),
-            "inputs_hash": rnd.inputs_hash,
-            "results_hash": rnd.results_hash,
-            "units": len(results["units"]),
-        },
+    """Compute (or recompute, while not yet published) a round from confirmed data, in one
+    transaction (the command line and the tests; the page runs it as a background job).
+    Before its period ends the round is a provisional preview (``round_prepare``)."""
+    draft = round_prepare(
+        user=user, scheme=scheme, kind=kind, number=number, as_of=as_of, rules=rules, today=today
     )
-    return rnd
+    return round_store(user=user, draft=draft)
+
+
+def _refuse_provisional(rnd: Round, message: str) -> None:
+    if rnd.provisional:
+        raise ValidationError(message % {"end": date_format(rnd.period_end, "DATE_FORMAT")})
 
 
 def round_rerun_hash(rnd: Round) -> str:
@@ -171,6 +251,13 @@ def round_publish(*, user: User, round: Round, notice_days: int, today: dt.date)
     rnd = _locked(round)
     if rnd.county_id != county_id_of(user):
         raise PermissionDenied
+    _refuse_provisional(
+        rnd,
+        _(
+            "This round is a provisional preview: its period ends on %(end)s. Compute it again "
+            "after that day to publish it."
+        ),
+    )
     if rnd.status != RoundStatus.COMPUTED:
         raise ValidationError(_("Only a computed round is published."))
     if not 1 <= notice_days <= 30:
@@ -212,6 +299,13 @@ def round_finalise(*, user: User, round: Round, today: dt.date) -> Round:
     rnd = _locked(round)
     if rnd.county_id != county_id_of(user):
         raise PermissionDenied
+    _refuse_provisional(
+        rnd,
+        _(
+            "This round is a provisional preview (its period ends on %(end)s): it cannot "
+            "become final."
+        ),
+    )
     if rnd.status != RoundStatus.PUBLISHED or rnd.notice_ends is None:
         raise ValidationError(_("Only a published round becomes final."))
     if today <= rnd.notice_ends:
@@ -248,6 +342,13 @@ def appeal_file(
     unit_id = unit_id_of(user)
     if rnd.county_id != county_id_of(user) or not rnd.results.filter(unit_id=unit_id).exists():
         raise PermissionDenied
+    _refuse_provisional(
+        rnd,
+        _(
+            "This round is a provisional preview (its period ends on %(end)s): it cannot be "
+            "appealed."
+        ),
+    )
     if rnd.status != RoundStatus.PUBLISHED or rnd.notice_ends is None or today > rnd.notice_ends:
         raise ValidationError(_("Appeals are taken only during the notice period."))
     if not reason.strip():

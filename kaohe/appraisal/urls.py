@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.appraisal import cadre_views, views
+from kaohe.appraisal import cadre_views, rules_views, views
 
 app_name = "appraisal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/awards", cadre_views.awards, name="awards"),
     path("results/<int:pk>/", views.result_detail, name="result"),
     path("appeals/<int:pk>/resolve", views.resolve, name="resolve"),
+    path("rules/", rules_views.rules, name="rules"),
     path("inputs/", views.inputs, name="inputs"),
     path("inputs/adjustment", views.adjustment, name="adjustment"),
     path("inputs/ratings", views.ratings, name="ratings"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.appraisal import access
-from kaohe.appraisal.inputs import VETO_KINDS
+from kaohe.appraisal.inputs import VETO_KINDS, rules_for
 from kaohe.appraisal.models import (
     Adjustment,
     AdjustmentKind,
@@ -31,11 +31,12 @@ from kaohe.appraisal.services import (
     adjustment_add,
     appeal_file,
     appeal_resolve,
-    round_compute,
     round_finalise,
     round_publish,
 )
+from kaohe.appraisal.tasks import COMPUTE
 from kaohe.documents.spreadsheet import table_workbook, xlsx_response
+from kaohe.jobs.services import job_start
 from kaohe.org.access import Permission, has_perm, permission_required, unit_id_of
 from kaohe.org.models import Role, Unit, User
 from kaohe.schemes.access import scheme_current
@@ -72,20 +73,29 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required(Permission.ROUND_MANAGE)
 def compute(request: HttpRequest) -> HttpResponse:
+    """Start the round's computation in the worker; its job page shows the progress."""
     user = _user(request)
     scheme = scheme_current(user)
     kind = request.POST.get("kind", "")
-    try:
-        number = int(request.POST.get("number") or 0)
-        rnd = round_compute(user=user, scheme=scheme, kind=kind, number=number)
-    except ValueError:
-        messages.error(request, _("Choose a quarter from 1 to 4."))
+    number = request.POST.get("number") or "0"
+    number_value = int(number) if number.isdigit() else -1
+    if kind == RoundKind.ANNUAL:
+        number_value = 0
+    elif kind != RoundKind.QUARTERLY or not 1 <= number_value <= 4:
+        messages.error(request, _("Choose the kind of round and, for a quarter, 1 to 4."))
         return redirect("appraisal:rounds")
-    except ValidationError as exc:
-        _fail(request, exc)
-        return redirect("appraisal:rounds")
-    messages.success(request, _("The round was computed from confirmed data."))
-    return redirect("appraisal:round", rnd.pk)
+    label = (
+        _("Compute the annual round %(year)s") % {"year": scheme.year}
+        if kind == RoundKind.ANNUAL
+        else _("Compute quarter %(n)d of %(year)s") % {"n": number_value, "year": scheme.year}
+    )
+    job = job_start(
+        user=user,
+        kind=COMPUTE,
+        label=label,
+        params={"scheme": scheme.pk, "kind": kind, "number": number_value},
+    )
+    return redirect(job)
 
 
 def _rows(results: Any) -> list[list[Any]]:
@@ -268,6 +278,7 @@ def inputs(request: HttpRequest) -> HttpResponse:
         {
             "scheme": scheme,
             "groups": RatingGroup.objects.filter(scheme=scheme),
+            "rules_groups": rules_for(scheme, RoundKind.ANNUAL).get("rating_groups") or [],
             "higher": HigherResult.objects.filter(scheme=scheme).select_related("source"),
             "sources": scheme.source_indicators.order_by("code"),
             "adjustments": Adjustment.objects.filter(scheme=scheme).select_related("unit"),

@@ -100,12 +100,14 @@ def demo_appraisal_build(*, scheme: Scheme, today: dt.date, seed: int = 2026) ->
         _start, end = quarter_dates(scheme.year, quarter)
         if end + dt.timedelta(days=20) >= today:
             break
-        rnd = round_compute(user=office, scheme=scheme, kind="quarterly", number=quarter)
+        rnd = round_compute(
+            user=office, scheme=scheme, kind="quarterly", number=quarter, today=today
+        )
         rnd = round_publish(user=office, round=rnd, notice_days=5, today=end + dt.timedelta(10))
         finals.append(round_finalise(user=office, round=rnd, today=end + dt.timedelta(days=16)))
     if not finals:
         return
-    round_compute(user=office, scheme=scheme, kind="annual", number=0, as_of=today)
+    round_compute(user=office, scheme=scheme, kind="annual", number=0, as_of=today, today=today)
     latest = finals[-1]
     decided = min(today, dt.date(scheme.year, 11, 20))
     for cadre in Cadre.objects.filter(county_id=scheme.county_id, unit__isnull=False)[:4]:

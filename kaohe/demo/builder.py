@@ -29,6 +29,7 @@ from kaohe.demo.appraisal import demo_appraisal_build
 from kaohe.demo.cadence_demo import demo_cadence_build
 from kaohe.demo.history import demo_history_build
 from kaohe.demo.platform_demo import demo_platform
+from kaohe.demo.rules_demo import demo_round_rules
 from kaohe.demo.schemes_demo import demo_schemes_build
 from kaohe.demo.stages import demo_stages_build
 from kaohe.demo.supervision import demo_supervision_build
@@ -422,6 +423,8 @@ def demo_build(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -
     _peer_stats(county)
     summary_accounts = _accounts(county, units, leaders, nodes, password)
     demo_appraisal_build(scheme=scheme, today=today)
+    # Version 2 of the annual round rules, saved as the rules page saves it.
+    demo_round_rules(scheme=scheme)
     demo_supervision_build(scheme=scheme, today=today)
     # The cadence's schedules, a failed run and its retry (kaohe.demo.cadence_demo).
     demo_cadence_build(scheme=scheme, today=today)

@@ -10,6 +10,7 @@ formula is refused, never evaluated.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from typing import Any
 
@@ -75,6 +76,8 @@ SETTINGS = [
     ("warning_yellow", "黄色预警阈值"),
     ("warning_orange", "橙色预警阈值"),
     ("warning_red", "红色预警阈值"),
+    # settings.appraisal (the round rules) as the JSON file writes it, so both files carry them.
+    ("appraisal", "考核规则"),
 ]
 
 
@@ -136,6 +139,14 @@ def parse_xlsx(content: bytes) -> SchemeSpec:
                 if settings.get(f"warning_{k}") is not None
             },
         }
+        appraisal = settings.get("appraisal")
+        if isinstance(appraisal, str) and appraisal.strip():
+            try:
+                data["settings"]["appraisal"] = json.loads(appraisal)
+            except ValueError:
+                problems.append(
+                    Problem(SCHEME, "wrong_type", {"field": "appraisal", "expected": "JSON"})
+                )
     for key, (sheet, columns) in SHEETS.items():
         if sheet not in book.sheetnames:
             problems.append(Problem(sheet, "missing_sheet", {"sheet": sheet}))
@@ -216,6 +227,8 @@ def to_xlsx(spec: SchemeSpec) -> bytes:
         "score_places": data["settings"]["score_places"],
         **{f"warning_{k}": v for k, v in data["settings"]["warning"].items()},
     }
+    if data["settings"].get("appraisal"):
+        values["appraisal"] = json.dumps(data["settings"]["appraisal"], ensure_ascii=False)
     for key, zh in SETTINGS:
         sheet.append([_label(key, zh), values.get(key)])
     categories = [c["code"] for c in data["categories"]]

@@ -34,11 +34,10 @@ import numpy as np
 from kaohe.scoring.composite import composite
 from kaohe.scoring.grading import grade
 from kaohe.scoring.rating import Group, evaluator_rating
+from kaohe.scoring.round_rules import COMPONENTS, problem_sentence, rules_problems
 from kaohe.scoring.standings import rank_within
 from kaohe.scoring.state import LeafRule, score_cells
 from kaohe.scoring.veto import veto
-
-COMPONENTS = ("own", "quarterly", "higher", "rating")
 
 RoundInputs = dict[str, Any]
 RoundResults = dict[str, Any]
@@ -57,27 +56,9 @@ def digest(data: Any) -> str:
 
 
 def check_rules(rules: Mapping[str, Any]) -> list[str]:
-    """Every problem with a round's rules, each a sentence naming the setting."""
-    problems: list[str] = []
-    weights = rules.get("components") or {}
-    if not weights:
-        problems.append("components: name at least one component with its weight")
-    for name, w in weights.items():
-        if name not in COMPONENTS:
-            problems.append(f"components: unknown component {name!r}")
-        elif not (isinstance(w, int | float) and math.isfinite(w) and w >= 0):
-            problems.append(f"components: the weight of {name} must be a non-negative number")
-    grades = rules.get("grades") or []
-    if len(grades) < 2 or grades[-1][1] is not None:
-        problems.append("grades: list at least two grades, best first, the last without minimum")
-    codes = [g[0] for g in grades]
-    for code in rules.get("quotas") or {}:
-        if code not in codes[:-1]:
-            problems.append(f"quotas: {code!r} is not a grade that can have a quota")
-    for kind, cap in (rules.get("vetoes") or {}).items():
-        if cap not in codes:
-            problems.append(f"vetoes: {kind} caps at {cap!r}, which is not a grade")
-    return problems
+    """Every problem with a round's rules, each a sentence naming the setting
+    (``kaohe.scoring.round_rules``)."""
+    return [problem_sentence(p) for p in rules_problems(rules)]
 
 
 def _rating_scores(inputs: RoundInputs, unit_ids: list[int], places: int) -> dict[int, Any]:

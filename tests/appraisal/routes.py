@@ -72,6 +72,7 @@ ROUTES: dict[str, Any] = {
     "appraisal:awards": (lambda w: [published(w).pk], "post", OFFICE, 302),
     "appraisal:result": (lambda w: [result(w).pk], "get", BUSINESS, 200),
     "appraisal:resolve": (lambda w: [appeal(w).pk], "post", OFFICE, 302),
+    "appraisal:rules": (lambda w: [], "get", OFFICE, 200),
     "appraisal:inputs": (lambda w: [], "get", OFFICE, 200),
     "appraisal:adjustment": (lambda w: [], "post", OFFICE, 302),
     "appraisal:ratings": (lambda w: [], "post", OFFICE, 302),

@@ -38,7 +38,12 @@ def _table(rnd) -> dict[str, tuple[str, int, str]]:  # type: ignore[no-untyped-d
 def golden(world: World):  # type: ignore[no-untyped-def]
     units = build_golden(world)
     rnd = round_compute(
-        user=world.user("office"), scheme=world.scheme, kind="annual", number=0, rules=RULES
+        user=world.user("office"),
+        scheme=world.scheme,
+        kind="annual",
+        number=0,
+        rules=RULES,
+        today=TODAY,
     )
     return world, units, rnd
 
@@ -67,7 +72,12 @@ def test_a_rerun_of_the_frozen_inputs_reproduces_the_published_hash(golden) -> N
     # Recomputing from the database is refused once published: the snapshot stands.
     with pytest.raises(ValidationError):
         round_compute(
-            user=world.user("office"), scheme=world.scheme, kind="annual", number=0, rules=RULES
+            user=world.user("office"),
+            scheme=world.scheme,
+            kind="annual",
+            number=0,
+            rules=RULES,
+            today=TODAY,
         )
 
 

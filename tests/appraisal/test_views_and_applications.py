@@ -42,7 +42,9 @@ def _workbook(rows: list[list[object]]) -> bytes:
 def final_round(world: World):  # type: ignore[no-untyped-def]
     units = build_golden(world)
     office = world.user("office")
-    rnd = round_compute(user=office, scheme=world.scheme, kind="annual", number=0, rules=RULES)
+    rnd = round_compute(
+        user=office, scheme=world.scheme, kind="annual", number=0, rules=RULES, today=TODAY
+    )
     rnd = round_publish(user=office, round=rnd, notice_days=3, today=TODAY)
     rnd = round_finalise(user=office, round=rnd, today=TODAY + dt.timedelta(days=4))
     return world, units, rnd

@@ -1,5 +1,6 @@
-"""A round in Chromium: the office publishes it, a township appeals, the office upholds the
-appeal with a correction, and the results become final, as each side sees them."""
+"""A round in Chromium: the office computes it from the menu (in the worker, with its progress
+page), publishes it, a township appeals, the office upholds the appeal with a correction, and
+the results become final, as each side sees them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from kaohe.appraisal.models import Round
-from kaohe.appraisal.services import round_compute
+from kaohe.schemes.models import Scheme
 from tests.appraisal.golden import RULES, build_golden
 from tests.e2e.test_walking_chain import _login, _logout
 from tests.factories import UserFactory, World, build_world
@@ -21,7 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def county(transactional_db: None, settings: Any) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world(year=timezone.localdate().year)
+    # Last year's: a round can be published only once its period has ended.
+    return build_world(year=timezone.localdate().year - 1)
 
 
 def _grades(page: Any) -> dict[str, str]:
@@ -38,14 +40,24 @@ def test_publication_an_appeal_its_resolution_and_the_final_results(
 ) -> None:
     base = live_server.url
     units = build_golden(county)
-    rnd = round_compute(
-        user=county.user("office"), scheme=county.scheme, kind="annual", number=0, rules=RULES
-    )
+    # The scheme file set the annual round's rules.
+    Scheme.objects.filter(pk=county.scheme.pk).update(appraisal_rules={"annual": RULES})
     appellant = UserFactory(username="t03", county=county.county, role="unit", unit=units["T03"])
-    url = f"{base}/appraisal/rounds/{rnd.pk}/"
 
     _login(page, base, county.user("office").username)
-    page.goto(url)
+    page.click("nav.menu >> text=考核结果")
+    page.select_option("#kind", label="年度考核")
+    page.click("button:has-text('按已确认数据计算')")
+    # The worker's progress page, then the link to the round.
+    page.locator("[data-testid=job-status][data-status=done]").wait_for()
+    assert "已按确认数据为5个单位计分。" in page.locator("[data-testid=job-summary]").inner_text()
+    page.click("[data-testid=job-result]")
+    page.locator("[data-testid=results]").wait_for()
+    rnd = Round.objects.get(scheme=county.scheme, kind="annual")
+    assert not rnd.provisional
+    url = f"{base}/appraisal/rounds/{rnd.pk}/"
+    assert page.url == url
+    assert page.locator("[data-testid=provisional]").count() == 0
     assert _grades(page)["丙镇"] == "良好"  # cut by the quota
     shot(page, "round-computed-office")
     page.click("button:has-text('公示')")
