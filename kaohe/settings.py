@@ -237,6 +237,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# A background job still running this many minutes after it started lost its worker: it is
+# marked failed so its page stops waiting and it can be started again.
+KAOHE_JOB_TIMEOUT_MINUTES = env_int("KAOHE_JOB_TIMEOUT_MINUTES", 30)
+
 # Background work: the database-backed worker by default; the in-process backend for tests.
 _task_backend = env_str("KAOHE_TASK_BACKEND", "database")
 TASKS: dict[str, dict[str, Any]] = {

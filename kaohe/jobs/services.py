@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -125,9 +127,15 @@ def job_start_system(
 
 @transaction.atomic
 def job_confirm(*, user: User, job: BackgroundJob) -> BackgroundJob:
-    """Take the next step a finished check offers: its confirm kind, same input and params."""
+    """Take the next step a finished check offers: its confirm kind, same input and params.
+
+    Once only: a second click (or a second tab) gets the job the first one started, so a
+    file is never imported twice."""
     if job.user_id != user.pk:
         raise Http404
+    job = BackgroundJob.objects.select_for_update().get(pk=job.pk)
+    if taken := job.outcome.get("confirmed_job"):
+        return BackgroundJob.objects.get(pk=taken)
     kind = job.outcome.get("confirm_kind", "")
     if job.status != JobStatus.DONE or not kind or job.outcome.get("problems"):
         raise ValidationError(_("This job offers no next step."))
@@ -135,7 +143,7 @@ def job_confirm(*, user: User, job: BackgroundJob) -> BackgroundJob:
     if job.input_file:
         with job.input_file.open("rb") as f:
             content = (job.input_name, f.read())
-    return _create(
+    started = _create(
         user=user,
         county=job.county,
         kind=kind,
@@ -145,6 +153,47 @@ def job_confirm(*, user: User, job: BackgroundJob) -> BackgroundJob:
         content=content,
         max_bytes=MAX_UPLOAD_BYTES,
     )
+    job.outcome = {**job.outcome, "confirmed_job": started.pk}
+    job.save(update_fields=["outcome"])
+    return started
+
+
+def jobs_reap_stale(*, now: datetime | None = None) -> int:
+    """Mark failed the jobs still "running" long after they started: their worker stopped
+    (a restart, a crash) and nothing else will finish them. A queued job is left to wait for
+    the worker. Each one is audited; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.KAOHE_JOB_TIMEOUT_MINUTES)
+    reaped = 0
+    for pk in BackgroundJob.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = (
+                BackgroundJob.objects.select_for_update()
+                .select_related("county")
+                .filter(pk=pk, status=JobStatus.RUNNING)
+                .first()
+            )
+            if job is None:
+                continue
+            job.status, job.finished_at = JobStatus.FAILED, now
+            job.outcome = {
+                "problems": [
+                    _("The job was interrupted (the background worker stopped); start it again.")
+                ]
+            }
+            job.save(update_fields=["status", "finished_at", "outcome"])
+            audit_record(
+                actor="system",
+                action="job.failed",
+                county_code=_county_code(job.county),
+                object_type="background_job",
+                object_id=job.pk,
+                after={"kind": job.kind, "reason": "stale"},
+            )
+            reaped += 1
+    return reaped
 
 
 def _outcome_dict(outcome: JobOutcome) -> dict[str, Any]:
@@ -175,6 +224,8 @@ def job_run(job_id: int) -> str:
     )
     if not claimed:  # already run (a task delivered twice) or unknown
         return "skipped"
+    # The worker that runs this job also finishes off any its predecessor left running.
+    jobs_reap_stale()
     job = BackgroundJob.objects.select_related("user", "county").get(pk=job_id)
     with translation.override(job.language or None):
         try:

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     SUPERVISION_RECORD = "supervision.record"
     PROBLEM_MANAGE = "problem.manage"
     CADENCE_VIEW = "cadence.view"
+    CADENCE_MANAGE = "cadence.manage"
+    BULLETIN_ISSUE = "bulletin.issue"
     # Rounds, appeals and their application (issue 7)
     ROUND_MANAGE = "round.manage"
     RESULT_VIEW = "result.view"
@@ -79,6 +81,9 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.SUPERVISION_RECORD: frozenset({Role.OFFICE, Role.SUPERVISOR}),
     Permission.PROBLEM_MANAGE: frozenset({Role.OFFICE, Role.SUPERVISOR}),
     Permission.CADENCE_VIEW: frozenset({Role.OFFICE}),
+    # Setting the cadence's schedules and running a job now; drafting and issuing bulletins.
+    Permission.CADENCE_MANAGE: frozenset({Role.OFFICE}),
+    Permission.BULLETIN_ISSUE: frozenset({Role.OFFICE}),
     Permission.ROUND_MANAGE: frozenset({Role.OFFICE}),
     Permission.RESULT_VIEW: _BUSINESS,
     Permission.APPEAL_FILE: frozenset({Role.UNIT}),

@@ -158,3 +158,36 @@ def test_the_next_step_page_starts_the_confirm_kind(world: World) -> None:
     started = BackgroundJob.objects.exclude(pk=job.pk).get()
     assert response.status_code == 302 and response["Location"] == started.get_absolute_url()
     assert started.kind == "test.write"
+
+
+def test_confirming_twice_starts_one_import(world: World) -> None:
+    office = world.user("office")
+    check = job_start(user=office, kind="test.count", label="Count", upload=_upload("a"))
+    first = job_confirm(user=office, job=check)
+    again = job_confirm(user=office, job=BackgroundJob.objects.get(pk=check.pk))
+    assert again.pk == first.pk
+    assert BackgroundJob.objects.filter(kind="test.write").count() == 1
+
+
+def test_a_job_left_running_by_a_stopped_worker_is_marked_failed(
+    world: World, settings: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaohe.jobs.services import jobs_reap_stale
+
+    settings.KAOHE_JOB_TIMEOUT_MINUTES = 30
+    job = job_start(user=world.user("office"), kind="test.count", label="C", upload=_upload("a"))
+    now = timezone.now()
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=now - dt.timedelta(minutes=29)
+    )
+    assert jobs_reap_stale(now=now) == 0  # still within its time
+    assert jobs_reap_stale(now=now + dt.timedelta(minutes=2)) == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None
+    assert AuditEvent.objects.filter(
+        object_type="background_job", object_id=str(job.pk), action="job.failed"
+    ).exists()
