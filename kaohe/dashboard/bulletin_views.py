@@ -61,7 +61,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(Permission.CADENCE_VIEW)
+@permission_required(Permission.BULLETIN_ISSUE)
 def bulletin_draft(request: HttpRequest, period_pk: int) -> HttpResponse:
     user = _me(request)
     period = bulletins.bulletin_period_get(user=user, pk=period_pk)
@@ -88,19 +88,19 @@ def _draft_file(request: HttpRequest, period_pk: int, fmt: str) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Permission.CADENCE_VIEW)
+@permission_required(Permission.BULLETIN_ISSUE)
 def bulletin_draft_pdf(request: HttpRequest, period_pk: int) -> HttpResponse:
     return _draft_file(request, period_pk, "pdf")
 
 
 @require_POST
-@permission_required(Permission.CADENCE_VIEW)
+@permission_required(Permission.BULLETIN_ISSUE)
 def bulletin_draft_xlsx(request: HttpRequest, period_pk: int) -> HttpResponse:
     return _draft_file(request, period_pk, "xlsx")
 
 
 @require_POST
-@permission_required(Permission.CADENCE_VIEW)
+@permission_required(Permission.BULLETIN_ISSUE)
 def bulletin_issue(request: HttpRequest, period_pk: int) -> HttpResponse:
     user = _me(request)
     period = bulletins.bulletin_period_get(user=user, pk=period_pk)
@@ -115,13 +115,15 @@ def bulletin_issue(request: HttpRequest, period_pk: int) -> HttpResponse:
     return redirect(bulletin)
 
 
-def _files_context(bulletin: Bulletin) -> dict[str, object]:
-    """What the files panel shows: the stored files, or the progress of the job drawing them."""
-    files = stored_files(bulletin)
+def _files_context(bulletin: Bulletin, fmt: str | None = None) -> dict[str, object]:
+    """What the files panel shows: the stored files, or the progress of the job drawing them.
+    ``fmt`` is the format a download asked for: on its 202 page, the panel carries the page's
+    heading, so the heading changes with the panel once the files are ready."""
     return {
         "bulletin": bulletin,
-        "files": files,
+        "files": stored_files(bulletin),
         "job": None if bulletin.files_stored else bulletin_render_job(bulletin),
+        "fmt": fmt if fmt in CONTENT_TYPES else None,
     }
 
 
@@ -130,7 +132,11 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _me(request)
     bulletin = bulletins.bulletin_get(user=user, pk=pk)
     if request.GET.get("part") == "files":  # the files panel alone, polled while they render
-        return render(request, "dashboard/bulletins/_files.html", _files_context(bulletin))
+        return render(
+            request,
+            "dashboard/bulletins/_files.html",
+            _files_context(bulletin, request.GET.get("fmt")),
+        )
     if not bulletin.files_stored:  # issued before files were stored: draw them now, once
         bulletin_files_request(user=user, bulletin=bulletin)
         bulletin.refresh_from_db()
@@ -171,7 +177,7 @@ def _stored_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         return render(
             request,
             "dashboard/bulletins/preparing.html",
-            {**_files_context(bulletin), "fmt": fmt},
+            _files_context(bulletin, fmt),
             status=202,
         )
     handle, meta = opened

@@ -362,7 +362,7 @@ def draft_content(*, period: Period, today: dt.date) -> dict[str, Any]:
 def bulletin_periods(*, user: User, today: dt.date) -> list[tuple[Period, Bulletin | None]]:
     """The office's list: every ended period a bulletin can cover, newest first, with its
     issued bulletin if there is one."""
-    require(user, Permission.CADENCE_VIEW)
+    require(user, Permission.BULLETIN_ISSUE)
     periods = list(
         Period.objects.filter(
             county_id=county_id_of(user),
@@ -389,15 +389,16 @@ def bulletins_issued(*, user: User) -> QuerySet[Bulletin]:
 
 
 def bulletin_get(*, user: User, pk: int) -> Bulletin:
+    """An issued bulletin of the user's county, with the job drawing its files; else a 404."""
     try:
-        return bulletins_issued(user=user).get(pk=pk)
+        return bulletins_issued(user=user).select_related("render_job").get(pk=pk)
     except Bulletin.DoesNotExist:
         raise Http404 from None
 
 
 def bulletin_period_get(*, user: User, pk: int) -> Period:
     """A period of the office's county that a bulletin can cover; any other is a 404."""
-    require(user, Permission.CADENCE_VIEW)
+    require(user, Permission.BULLETIN_ISSUE)
     period = (
         Period.objects.filter(pk=pk, county_id=county_id_of(user), kind__in=list(KIND_OF_PERIOD))
         .select_related("scheme__county")
@@ -425,7 +426,7 @@ def bulletin_intact(bulletin: Bulletin) -> bool:
 
 
 def can_issue(user: User) -> bool:
-    return has_perm(user, Permission.CADENCE_VIEW)
+    return has_perm(user, Permission.BULLETIN_ISSUE)
 
 
 # -- the one write ---------------------------------------------------------------------------
@@ -441,7 +442,7 @@ def bulletin_issue(*, user: User, period: Period, now: dt.datetime | None = None
     row, and a failed issue rolls back with the number it would have taken. A period has one
     bulletin; issuing it again is refused.
     """
-    require(user, Permission.CADENCE_VIEW)
+    require(user, Permission.BULLETIN_ISSUE)
     if period.county_id != county_id_of(user):
         raise PermissionDenied("another county's period")
     kind = KIND_OF_PERIOD.get(period.kind)
@@ -499,29 +500,36 @@ def bulletin_issue(*, user: User, period: Period, now: dt.datetime | None = None
 
 
 def bulletin_render_job(bulletin: Bulletin) -> BackgroundJob | None:
-    """The latest job drawing this bulletin's files (its progress shows on the bulletin page)."""
-    return (
-        BackgroundJob.objects.filter(kind=RENDER_KIND, params__bulletin=bulletin.pk)
-        .order_by("-pk")
-        .first()
-    )
+    """The latest job drawing this bulletin's files (its progress shows on the bulletin page):
+    the one the bulletin points to, read by its key (the page asks every second)."""
+    return bulletin.render_job
 
 
 @transaction.atomic
 def bulletin_render_ensure(*, pk: int) -> BackgroundJob | None:
     """Make sure an issued bulletin's files are on their way: start the system job that draws
-    and stores them (audited) unless they are stored or a job is already waiting or running.
-    The check and the start run under the bulletin row's lock, so readers asking at once start
-    one job, not one each. Returns the job drawing them; None when they are stored."""
-    bulletin = Bulletin.objects.select_for_update().select_related("county").get(pk=pk)
+    and stores them (audited) unless they are stored or a job is already waiting or running,
+    and point the bulletin to it. A finished job that left no files (it failed, or was marked
+    failed by the jobs' stale-job reaper after its worker died) counts as none: a new one is
+    started. The check and the start run under the bulletin row's lock, so readers asking at
+    once start one job, not one each. Returns the job drawing them; None when they are stored.
+    """
+    bulletin = (
+        Bulletin.objects.select_for_update(of=("self",))
+        .select_related("county", "render_job")
+        .get(pk=pk)
+    )
     if bulletin.files_stored:
         return None
-    job = bulletin_render_job(bulletin)
+    job = bulletin.render_job
     if job is not None and not job.finished:
         return job
-    return job_start_system(
+    job = job_start_system(
         county=bulletin.county,
         kind=RENDER_KIND,
         label=_("Draw the files of bulletin %(number)s") % {"number": bulletin.document_number},
         params={"bulletin": bulletin.pk},
     )
+    bulletin.render_job = job
+    bulletin.save(update_fields=["render_job"])
+    return job

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.jobs.models import BackgroundJob
 from kaohe.org.models import County
 from kaohe.reporting.models import Period
 
@@ -98,6 +99,17 @@ class Bulletin(models.Model):
     xlsx_sha256 = models.CharField(_("Excel SHA-256"), max_length=64, blank=True)
     xlsx_size = models.PositiveIntegerField(_("Excel size"), default=0)
     files_rendered_at = models.DateTimeField(_("files rendered"), null=True, blank=True)
+    # The latest job drawing those files, set when it is started (bulletin_render_ensure): the
+    # bulletin page polls its progress every second, and reads it through this key instead of
+    # searching the jobs' JSON parameters, which no index covers.
+    render_job = models.ForeignKey(
+        BackgroundJob,
+        verbose_name=_("render job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("bulletin")

@@ -1,6 +1,7 @@
 """A bulletin's files in Chromium: the office issues January's bulletin from the menu and watches
 its files being drawn, then downloads the PDF; a township downloads the very same stored file;
-the office downloads a draft's Excel from the job that drew it.
+the office downloads a draft's Excel from the job that drew it; a township asking for a file
+still being drawn watches the page turn from "being drawn" into the download.
 
 The task backend here queues jobs without running them, and the test plays the worker
 (``job_run``, what the worker started by ``kaohe serve`` calls), so the progress bar is seen
@@ -18,7 +19,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
+from kaohe.dashboard.bulletins import bulletin_issue
 from kaohe.dashboard.models import Bulletin
 from kaohe.jobs.models import BackgroundJob, JobStatus
 from kaohe.jobs.services import job_run
@@ -113,3 +116,27 @@ def test_the_office_downloads_a_drafts_excel_from_its_job(
     book = load_workbook(io.BytesIO(data))
     assert "〔" in book.worksheets[0]["A1"].value  # the draft's number line, left blank
     assert not Bulletin.objects.exists(), "a draft is never issued by downloading it"
+
+
+def test_a_township_asking_for_a_pdf_still_being_drawn_sees_it_arrive(
+    county: World, page: Any, live_server: Any, shot: Any
+) -> None:
+    bulletin = bulletin_issue(user=county.user("office"), period=county.months[0])
+    assert BackgroundJob.objects.filter(status=JobStatus.QUEUED).count() == 1  # not drawn yet
+    _login(page, live_server.url, county.user("unit").username)
+    _open_bulletins(page)
+    issued = page.locator(f"[data-testid=bulletins-issued] tr:has-text('{bulletin.title}')")
+    issued.locator("a:text-is('PDF')").click()
+
+    heading = page.locator("[data-testid=bulletin-files] h1")
+    expect(heading).to_have_text("文件正在生成")
+    page.locator("[data-testid=bulletin-files-progress]").wait_for()
+    shot(page, "bulletin-file-preparing-unit")
+    assert _work() == 1  # the job the issue started; the township's request started none
+
+    expect(heading).to_have_text("文件已生成")  # the panel, heading included, updated itself
+    expect(page.locator("h1:has-text('文件正在生成')")).to_have_count(0)
+    shot(page, "bulletin-file-ready-unit")
+    _name, data = _download(page, page.locator("[data-testid=bulletin-file-pdf]"))
+    bulletin.refresh_from_db()
+    assert hashlib.sha256(data).hexdigest() == bulletin.pdf_sha256
