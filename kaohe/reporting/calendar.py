@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
-from kaohe.org.models import Unit, User
+from kaohe.org.models import County, Unit, User
 from kaohe.org.services import notify
 from kaohe.reporting.models import Period, PeriodKind, ProgressReport, ReportStatus, Target
 from kaohe.schemes.models import Scheme
@@ -103,12 +103,14 @@ def periods_create(*, scheme: Scheme, actor: object = None) -> list[Period]:
 REMIND_DAYS_BEFORE = 3
 
 
-def deadline_reminders(*, today: dt.date) -> int:
+def deadline_reminders(*, today: dt.date, county: County | None = None) -> int:
     """Remind units of reports due within three days, and of reports past their deadline.
 
     For each open period of a published scheme, units with targets reporting in it but no
     submitted report get one inbox message (and e-mail) per period and kind of reminder:
     re-running the job the same day, or the next, sends nothing twice. Returns the number sent.
+    With `county`, only that county's periods (a county's weekly cadence job); without it,
+    every county's (`kaohe deadline_reminders`).
     """
     from kaohe.reporting.selectors import PERIOD_OF_FREQUENCY
 
@@ -116,6 +118,8 @@ def deadline_reminders(*, today: dt.date) -> int:
     periods = Period.objects.filter(
         scheme__status="published", due__gte=today - dt.timedelta(days=60), start__lte=today
     ).select_related("scheme")
+    if county is not None:
+        periods = periods.filter(county=county)
     for period in periods:
         days_left = (period.due - today).days
         if 0 <= days_left <= REMIND_DAYS_BEFORE:

@@ -16,9 +16,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,6 +88,60 @@ def period_of(job: str, today: dt.date) -> tuple[str, int, int]:
         half = 1 if today.month <= 6 else 2
         return f"{today.year}-H{half}", today.year, half
     raise ValueError(f"unknown job {job!r}")
+
+
+# The quarters and halves as Chinese writes them (第一季度, 上半年): one message each, since
+# the number is a word in Chinese, not a digit.
+QUARTER_LABELS = {
+    1: gettext_lazy("Q1 %(year)d"),
+    2: gettext_lazy("Q2 %(year)d"),
+    3: gettext_lazy("Q3 %(year)d"),
+    4: gettext_lazy("Q4 %(year)d"),
+}
+HALF_LABELS = {
+    1: gettext_lazy("first half of %(year)d"),
+    2: gettext_lazy("second half of %(year)d"),
+}
+
+
+def period_label(key: str) -> str:
+    """A period key of period_of as the office reads it, in the active language: 2026-12-03 ->
+    2026年12月3日, 2026-W05 -> 2026年第5周, 2026-12 -> 2026年12月, 2026-Q4 -> 2026年第四季度,
+    2026-H1 -> 2026年上半年. A key of no known shape is shown as it is."""
+    year_text, _sep, rest = key.partition("-")
+    try:
+        year = int(year_text)
+        if rest.startswith("W"):
+            return _("week %(week)d of %(year)d") % {"week": int(rest[1:]), "year": year}
+        if rest.startswith("Q") and int(rest[1:]) in QUARTER_LABELS:
+            return str(QUARTER_LABELS[int(rest[1:])]) % {"year": year}
+        if rest.startswith("H") and int(rest[1:]) in HALF_LABELS:
+            return str(HALF_LABELS[int(rest[1:])]) % {"year": year}
+        if len(rest) == 2:
+            return date_format(dt.date(year, int(rest), 1), "YEAR_MONTH_FORMAT")
+        return date_format(dt.date.fromisoformat(key), "DATE_FORMAT")
+    except ValueError:
+        return key
+
+
+def snapshot_key(job: str, year: int, number: int) -> str:
+    """The period key of a snapshot (monthly, quarterly or half-yearly), as period_of makes it."""
+    if job == Job.MONTHLY:
+        return f"{year}-{number:02d}"
+    if job == Job.QUARTERLY:
+        return f"{year}-Q{number}"
+    if job == Job.HALF:
+        return f"{year}-H{number}"
+    return f"{year}-{number}"
+
+
+def failure_text(message: str) -> str:
+    """What the office reads about a failed run: the job's own (translated) problem, or, for an
+    unexpected error (whose trace is in the server log, not on the page), a translated note."""
+    return message or _(
+        "The job stopped on an unexpected error; the system administrator finds the details in "
+        "the server log."
+    )
 
 
 def warnings_as_of(county: County, today: dt.date) -> Any:
@@ -165,13 +221,11 @@ def job_nightly(county: County, today: dt.date) -> dict[str, int]:
 
 
 def job_weekly(county: County, today: dt.date) -> dict[str, int]:
-    """Remind units of notices due within a week or overdue, and of reports due or late.
-
-    The reporting calendar's deadline reminders span every hosted county (deadline_reminders
-    takes no county); they are keyed, so the first county's weekly run sends them and the
-    others', or a re-run, send nothing twice."""
+    """Remind the county's units of notices due within a week or overdue, and of reports due
+    or late (the reporting calendar's reminders for this county's periods only; keyed, so a
+    re-run sends nothing twice)."""
     key, _y, _n = period_of(Job.WEEKLY, today)
-    deadlines = deadline_reminders(today=today)
+    deadlines = deadline_reminders(today=today, county=county)
     sent = 0
     live = Notice.objects.filter(
         county=county,
@@ -260,9 +314,13 @@ def job_run(*, job: str, county: County, today: dt.date, trigger: str = Trigger.
                 after={"period": key, "counts": counts},
             )
         run.outcome, run.counts, run.message = JobRun.Outcome.OK, counts, ""
-    except Exception as exc:  # recorded for the office to see; the next run tries again
+    except ValidationError as exc:  # a service refused: its messages are translated already
+        run.outcome, run.counts = JobRun.Outcome.FAILED, {}
+        run.message = " ".join(str(m) for m in exc.messages)[:2000]
+    except Exception:  # the next run tries again; the trace goes to the log, not the page
         log.exception("cadence job %s failed for %s", job, county.code)
-        run.outcome, run.counts, run.message = JobRun.Outcome.FAILED, {}, str(exc)[:2000]
+        # Empty: failure_text shows a translated note in the reader's language.
+        run.outcome, run.counts, run.message = JobRun.Outcome.FAILED, {}, ""
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save(update_fields=["outcome", "counts", "message", "finished_at"])

@@ -70,26 +70,55 @@ def _next(schedule: CadenceSchedule, now: dt.datetime) -> dt.datetime | None:
     return next_run(rule_of(schedule), now, settings.TIME_ZONE) if schedule.enabled else None
 
 
-def schedules_of(county: County, *, now: dt.datetime | None = None) -> list[CadenceSchedule]:
-    """The county's five schedules in the jobs' order, made with the defaults where missing
-    (a new county runs on the usual cadence from its first tick)."""
+def _default(county: County, job: str, now: dt.datetime) -> CadenceSchedule:
+    frequency, at, weekday, day = DEFAULTS[job]
+    schedule = CadenceSchedule(
+        county=county, job=job, frequency=frequency, at=at, weekday=weekday, day=day
+    )
+    schedule.next_run_at = _next(schedule, now)
+    return schedule
+
+
+def schedules_read(county: County, *, now: dt.datetime | None = None) -> list[CadenceSchedule]:
+    """The county's five schedules in the jobs' order, only read: a job with no saved row gets
+    an unsaved one with the defaults (pk None, version 1), so a page shows a new county's
+    cadence without writing anything. One query."""
     now = now or timezone.now()
     found = {s.job: s for s in CadenceSchedule.objects.filter(county=county)}
-    for job in Job:
-        if job.value in found:
-            continue
-        frequency, at, weekday, day = DEFAULTS[job.value]
-        schedule = CadenceSchedule(
-            county=county, job=job.value, frequency=frequency, at=at, weekday=weekday, day=day
-        )
-        schedule.next_run_at = _next(schedule, now)
-        try:
-            with transaction.atomic():
-                schedule.save()
-        except IntegrityError:  # another process made it first
-            schedule = CadenceSchedule.objects.get(county=county, job=job.value)
-        found[job.value] = schedule
-    return [found[job.value] for job in Job]
+    return [found.get(job.value) or _default(county, job.value, now) for job in Job]
+
+
+def schedules_of(county: County, *, now: dt.datetime | None = None) -> list[CadenceSchedule]:
+    """The county's five schedules in the jobs' order, saving the missing ones with the
+    defaults (a new county runs on the usual cadence from its first tick), audited as
+    `cadence.schedules` by the system. Called by the scheduler's tick and the settings save,
+    never by a page."""
+    now = now or timezone.now()
+    rows = schedules_read(county, now=now)
+    if all(s.pk is not None for s in rows):
+        return rows
+    made: list[CadenceSchedule] = []
+    with transaction.atomic():
+        for n, schedule in enumerate(rows):
+            if schedule.pk is not None:
+                continue
+            try:
+                with transaction.atomic():
+                    schedule.save()
+            except IntegrityError:  # another process made it first
+                rows[n] = CadenceSchedule.objects.get(county=county, job=schedule.job)
+            else:
+                made.append(schedule)
+        if made:
+            audit_record(
+                actor="system",
+                action="cadence.schedules",
+                county_code=county.code,
+                object_type="cadence_settings",
+                object_id=county.pk,
+                after={"schedules": {s.job: _state(s) for s in made}},
+            )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -145,8 +174,10 @@ def cadence_settings_save(
     """Save the office's cadence settings: each job's schedule and whether the nightly job
     issues escalated notices at once or leaves them as drafts. All or nothing: a problem in
     any row, or a row (or the settings) changed by someone else since the page was opened,
-    refuses the whole save. A changed schedule's next run is worked out again from now."""
-    require(user, Permission.CADENCE_VIEW)
+    refuses the whole save. A changed schedule's next run is worked out again from now. Jobs
+    the county has no saved schedule for yet are saved with the defaults first (a row the
+    office saw as the default, version 1, is then that row)."""
+    require(user, Permission.CADENCE_MANAGE)
     county = County.objects.get(pk=county_id_of(user))
     now = now or timezone.now()
     schedules_of(county, now=now)
@@ -211,7 +242,7 @@ def _label(job: str) -> str:
 def cadence_run_now(*, user: User, job: str, now: dt.datetime | None = None) -> BackgroundJob:
     """The office starts a job for its county now, as the schedule would (a background job
     with a progress page); the schedule's next run stays as it was."""
-    require(user, Permission.CADENCE_VIEW)
+    require(user, Permission.CADENCE_MANAGE)
     if job not in Job.values:
         raise ValidationError(_("Unknown cadence job."))
     today = timezone.localdate(now or timezone.now())

@@ -20,8 +20,9 @@ from kaohe.supervision.models import (
     Notice,
     ProblemStatus,
     Snapshot,
+    SupervisionSettings,
 )
-from kaohe.supervision.schedules import schedules_of
+from kaohe.supervision.schedules import schedules_read
 
 
 @dataclass
@@ -67,7 +68,8 @@ class CadenceRow:
 
 
 def cadence_overview(county: County) -> list[CadenceRow]:
-    """Every job with its schedule and last run (one query for the schedules, one per job)."""
+    """Every job with its schedule and last run (one query for the schedules, one per job).
+    Only reads: a job with no saved schedule shows the defaults (see schedules_read)."""
     last: dict[str, JobRun] = {}
     for job in Job:
         run = JobRun.objects.filter(county=county, job=job).order_by("-started_at", "-pk").first()
@@ -81,8 +83,15 @@ def cadence_overview(county: County) -> list[CadenceRow]:
             run=last.get(s.job),
             counts=count_items(last[s.job].counts) if s.job in last else [],
         )
-        for s in schedules_of(county)
+        for s in schedules_read(county)
     ]
+
+
+def settings_read(county: County) -> SupervisionSettings:
+    """The county's loop settings, only read: an unsaved row with the defaults (version 1)
+    while the county has none (the settings save, or the nightly job, makes it)."""
+    found = SupervisionSettings.objects.filter(county=county).first()
+    return found or SupervisionSettings(county=county)
 
 
 def recent_runs(county: County) -> list[JobRun]:

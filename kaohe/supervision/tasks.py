@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems, job_kind
-from kaohe.supervision.cadence import cadence_run, count_items, job_run
+from kaohe.org.access import Permission, has_perm
+from kaohe.supervision.cadence import (
+    cadence_run,
+    count_items,
+    failure_text,
+    job_run,
+    period_label,
+)
 from kaohe.supervision.models import Job, JobRun, Trigger
 from kaohe.supervision.schedule_calc import covered_day
 
@@ -31,7 +38,15 @@ def cadence_job(job: str, on: str | None = None) -> dict[str, str]:
 @job_kind("cadence.run")
 def cadence_run_kind(ctx: JobContext) -> JobOutcome:
     """Run one cadence job for the job's county, as of the day the scheduler (or the office)
-    chose; the run and any failure are recorded on the cadence page as well as here."""
+    chose; the run and any failure are recorded on the cadence page as well as here.
+
+    A job the office started is checked again here: the starter's role may have changed (or
+    the account been disabled) between "run now" and the worker picking the job up. The
+    scheduler's jobs have no starter."""
+    if ctx.user is not None and not has_perm(ctx.user, Permission.CADENCE_MANAGE):
+        # require() would raise PermissionDenied, which the job page shows as an unexplained
+        # error; this says what happened, and nothing has run.
+        raise JobProblems([_("You may not run cadence jobs, so this job was not run.")])
     job = str(ctx.params.get("job", ""))
     if job not in Job.values or ctx.county is None:
         raise JobProblems([_("Unknown cadence job.")])
@@ -47,11 +62,15 @@ def cadence_run_kind(ctx: JobContext) -> JobOutcome:
     )
     ctx.progress(1, 1, step=_("Running: %(job)s") % {"job": label})
     if run.outcome == JobRun.Outcome.FAILED:
-        failed = _("%(job)s failed: %(message)s") % {"job": label, "message": run.message}
+        failed = _("%(job)s failed: %(message)s") % {
+            "job": label,
+            "message": failure_text(run.message),
+        }
         raise JobProblems([failed])
     counts = count_items(run.counts)
     return JobOutcome(
-        summary=_("%(job)s for %(period)s succeeded.") % {"job": label, "period": run.period_key},
+        summary=_("%(job)s for %(period)s succeeded.")
+        % {"job": label, "period": period_label(run.period_key)},
         table=[[_("What was counted"), _("How many")], *[[name, str(n)] for name, n in counts]],
         url=reverse("supervision:cadence"),
         url_label=_("Back to the cadence jobs"),

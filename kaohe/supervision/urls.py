@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("loops/", views.loops, name="loops"),
     path("cadence/", views.cadence, name="cadence"),
+    path("cadence/settings/", views.cadence_save, name="cadence_save"),
     path("cadence/<str:job>/run/", views.cadence_run, name="cadence_run"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kaohe.documents.official import chinese_date, render_pdf
 from kaohe.org.access import Permission, has_perm, permission_required
@@ -273,7 +273,7 @@ def _cadence_forms(
     rows: list[selectors.CadenceRow], data: Any = None
 ) -> tuple[list[tuple[selectors.CadenceRow, ScheduleForm]], EscalationForm]:
     county = rows[0].schedule.county
-    config = services.settings_of(county)
+    config = selectors.settings_read(county)
     forms = [
         (
             row,
@@ -302,48 +302,60 @@ def _cadence_forms(
     return forms, escalation
 
 
-@permission_required(Permission.CADENCE_VIEW)
-def cadence(request: HttpRequest) -> HttpResponse:
-    """The office's cadence page: each job's schedule (a form), last and next run, "run now",
-    the failures and the runs; POST saves the schedules and the escalation mode at once."""
+def _cadence_page(request: HttpRequest, data: Any = None) -> dict[str, Any]:
+    """The cadence page's context (only reads) and its forms, bound to `data` when posted."""
     user = _user(request)
     county = user.county
     assert county is not None
-    rows = selectors.cadence_overview(county)
-    forms, escalation = _cadence_forms(rows, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if all(f.is_valid() for _row, f in forms) and escalation.is_valid():
-            try:
-                schedules.cadence_settings_save(
-                    user=user,
-                    changes=[
-                        schedules.ScheduleChange(job=row.job, **f.cleaned_data) for row, f in forms
-                    ],
-                    escalation_issue=escalation.cleaned_data["escalation"] == "issue",
-                    settings_version=escalation.cleaned_data["version"],
-                )
-            except ValidationError as exc:
-                add_service_errors(escalation, exc)
-            else:
-                messages.success(request, _("The cadence settings are saved."))
-                return redirect("supervision:cadence")
-        else:
-            messages.error(request, _("The settings were not saved: see the marked fields."))
-    return render(
-        request,
-        "supervision/cadence.html",
-        {
-            "forms": forms,
-            "escalation": escalation,
-            "runs": selectors.recent_runs(county),
-            "failures": selectors.recent_failures(county),
-            "snapshots": selectors.snapshots(county),
-        },
-    )
+    forms, escalation = _cadence_forms(selectors.cadence_overview(county), data)
+    context = {
+        "forms": forms,
+        "escalation": escalation,
+        "can_manage": has_perm(user, Permission.CADENCE_MANAGE),
+        "runs": selectors.recent_runs(county),
+        "failures": selectors.recent_failures(county),
+        "snapshots": selectors.snapshots(county),
+    }
+    return context
+
+
+@require_safe
+@permission_required(Permission.CADENCE_VIEW)
+def cadence(request: HttpRequest) -> HttpResponse:
+    """The office's cadence page: each job's schedule (a form), last and next run, "run now",
+    the failures and the runs. Opening it writes nothing."""
+    return render(request, "supervision/cadence.html", _cadence_page(request))
 
 
 @require_POST
-@permission_required(Permission.CADENCE_VIEW)
+@permission_required(Permission.CADENCE_MANAGE)
+def cadence_save(request: HttpRequest) -> HttpResponse:
+    """Save the schedules and the escalation mode at once; refused, the page comes back with
+    the problems marked."""
+    context = _cadence_page(request, request.POST)
+    forms, escalation = context["forms"], context["escalation"]
+    if all(f.is_valid() for _row, f in forms) and escalation.is_valid():
+        try:
+            schedules.cadence_settings_save(
+                user=_user(request),
+                changes=[
+                    schedules.ScheduleChange(job=row.job, **f.cleaned_data) for row, f in forms
+                ],
+                escalation_issue=escalation.cleaned_data["escalation"] == "issue",
+                settings_version=escalation.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(escalation, exc)
+        else:
+            messages.success(request, _("The cadence settings are saved."))
+            return redirect("supervision:cadence")
+    else:
+        messages.error(request, _("The settings were not saved: see the marked fields."))
+    return render(request, "supervision/cadence.html", context)
+
+
+@require_POST
+@permission_required(Permission.CADENCE_MANAGE)
 def cadence_run(request: HttpRequest, job: str) -> HttpResponse:
     """Run now: start the job for the office's county in the background; its progress page
     links back to the cadence page."""

@@ -1,6 +1,7 @@
 """Cadence without cron in Chromium: the office moves the weekly push to Friday 09:00 and has
 escalations left as drafts, runs the nightly job now (progress page, then back), sees it
-succeeded with its counts, and finds the escalated supervision order among the loop's drafts."""
+succeeded with its counts and its period as a Chinese date, and finds the escalated supervision
+order among the loop's drafts."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_the_office_sets_the_cadence_runs_a_job_now_and_finds_the_escalated_draf
     page.get_by_test_id("save-settings").click()
     page.get_by_text("节奏任务设置已保存。").wait_for()
     assert re.fullmatch(
-        r"\d{4}-\d\d-\d\d 09:00（星期五）", page.get_by_test_id("next-weekly").inner_text()
+        r"\d{4}年\d{1,2}月\d{1,2}日 09:00（星期五）",
+        page.get_by_test_id("next-weekly").inner_text(),
     )
     assert settings_of(county.county).escalation_issue is False
     assert CadenceSchedule.objects.get(county=county.county, job="weekly").weekday == 4
@@ -66,6 +68,11 @@ def test_the_office_sets_the_cadence_runs_a_job_now_and_finds_the_escalated_draf
     counts = page.get_by_test_id("counts-nightly").inner_text()
     assert "升级的督办 1" in counts and "刷新的预警" in counts
     assert "由绩效办立即运行" in page.get_by_test_id("last-nightly").inner_text()
+    today = timezone.localdate()
+    assert page.get_by_test_id("period-nightly").inner_text() == (
+        f"{today.year}年{today.month}月{today.day}日"
+    )
+    assert "kaohe cadence" not in page.content()  # no command line for the office
     shot(page, "cadence-3-last-run")
 
     page.get_by_role("link", name="督查闭环").click()

@@ -30,6 +30,8 @@ ROUTES: dict[str, Any] = {
     ),
     "supervision:loops": (NONE, "get", COUNTY, 200),
     "supervision:cadence": (NONE, "get", OFFICE, 200),
+    # An empty post: the page comes back with the fields marked.
+    "supervision:cadence_save": (NONE, "post", OFFICE, 200),
     "supervision:cadence_run": (lambda w: ["monthly"], "post", OFFICE, 302),
     "supervision:inspections": (NONE, "get", BUSINESS, 200),
     "supervision:inspection_new": (NONE, "get", ISSUERS, 200),

@@ -7,18 +7,20 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kaohe.audit.models import AuditEvent
 from kaohe.monitoring.models import Warning
 from kaohe.org.models import Notification
 from kaohe.reporting.services import report_approve, report_submit
 from kaohe.supervision import cadence
-from kaohe.supervision.models import JobRun, Notice, Snapshot
+from kaohe.supervision.models import JobFailure, JobRun, Notice, Snapshot
 from kaohe.supervision.tasks import cadence_job
-from tests.factories import World
+from tests.factories import World, build_world
 from tests.supervision import helpers as h
 
 JUNE_1 = dt.date(2026, 6, 1)
@@ -111,14 +113,83 @@ def test_the_command_and_the_task_run_a_job(world: World) -> None:
         call_command("cadence", "monthly", "--date", "30/06/2026", stdout=out)
 
 
-def test_a_failing_job_is_recorded_and_shown(world: World, monkeypatch: Any) -> None:
+def test_an_unexpected_failure_shows_a_translated_note_and_keeps_the_trace_in_the_log(
+    world: World, monkeypatch: Any, caplog: Any
+) -> None:
     def boom(county: Any, today: dt.date) -> dict[str, int]:
-        raise RuntimeError("数据库不可用")
+        raise RuntimeError("connection to 10.0.0.5 refused")
 
     monkeypatch.setitem(cadence.JOBS, "monthly", boom)
     (run,) = cadence.cadence_run(job="monthly", today=dt.date(2026, 6, 30))
-    assert (run.outcome, run.message) == ("failed", "数据库不可用")
+    assert (run.outcome, run.message) == ("failed", "")
+    assert "connection to 10.0.0.5 refused" in caplog.text  # the trace, for the administrator
     client = Client()
     client.force_login(world.user("office"))
     page = client.get(reverse("supervision:cadence")).content.decode()
-    assert "2026-06" in page and "数据库不可用" in page
+    assert "2026年6月" in page and "任务因意外错误中止；系统管理员可在服务器日志中查看详情" in page
+    assert "10.0.0.5" not in page and "RuntimeError" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("supervision:cadence")).content.decode()
+    assert "The job stopped on an unexpected error" in english and "June 2026" in english
+
+
+def test_a_service_refusal_is_shown_as_the_service_worded_it(
+    world: World, monkeypatch: Any
+) -> None:
+    def refused(county: Any, today: dt.date) -> dict[str, int]:
+        raise ValidationError(["绩效办尚未设置。", "请先设置绩效办。"])
+
+    monkeypatch.setitem(cadence.JOBS, "quarterly", refused)
+    (run,) = cadence.cadence_run(job="quarterly", today=dt.date(2026, 12, 31))
+    assert (run.outcome, run.message) == ("failed", "绩效办尚未设置。 请先设置绩效办。")
+    assert JobFailure.objects.get().message == run.message
+
+
+def test_a_weekly_run_for_one_county_sends_nothing_to_another_countys_units(
+    world: World,
+) -> None:
+    other = build_world(code="900002")
+    friday = dt.date(2026, 7, 3)  # June's monthly reports are due on 5 July, in both counties
+    run = cadence.job_run(job="weekly", county=world.county, today=friday)
+    mine = Notification.objects.filter(kind__startswith="deadline.", user__county=world.county)
+    assert run.counts["deadline_reminders"] == mine.count() > 0
+    assert mine.filter(kind="deadline.approaching", user=world.user("unit")).exists()
+    theirs = Notification.objects.filter(user__county=other.county)
+    assert not theirs.exists()
+    # The other county's own weekly run reminds its own units, and only them.
+    sent = mine.count()
+    cadence.job_run(job="weekly", county=other.county, today=friday)
+    assert theirs.filter(kind="deadline.approaching", user=other.user("unit")).exists()
+    assert mine.count() == sent
+
+
+@pytest.mark.parametrize(
+    ("key", "chinese", "english"),
+    [
+        ("2026-12-03", "2026年12月3日", "Dec. 3, 2026"),
+        ("2026-W05", "2026年第5周", "week 5 of 2026"),
+        ("2026-12", "2026年12月", "December 2026"),
+        ("2026-Q1", "2026年第一季度", "Q1 2026"),
+        ("2026-Q4", "2026年第四季度", "Q4 2026"),
+        ("2026-H1", "2026年上半年", "first half of 2026"),
+        ("2026-H2", "2026年下半年", "second half of 2026"),
+        ("odd", "odd", "odd"),
+    ],
+)
+def test_period_keys_read_as_the_office_says_them(key: str, chinese: str, english: str) -> None:
+    with translation.override("zh-hans"):
+        assert cadence.period_label(key) == chinese
+    with translation.override("en"):
+        assert cadence.period_label(key) == english
+
+
+def test_the_cadence_page_names_periods_and_dates_as_chinese_readers_do(world: World) -> None:
+    cadence.cadence_run(job="quarterly", today=dt.date(2026, 12, 31))
+    cadence.cadence_run(job="half", today=dt.date(2026, 6, 30))
+    client = Client()
+    client.force_login(world.user("office"))
+    page = client.get(reverse("supervision:cadence")).content.decode()
+    assert "2026年第四季度" in page and "2026年上半年" in page
+    assert "2026-Q4" not in page and "2026-H1" not in page
+    assert "2026年6月30日" in page  # the half-year snapshot's date
+    assert "kaohe cadence" not in page and "--date" not in page  # no command-line advice

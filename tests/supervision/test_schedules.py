@@ -16,10 +16,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaohe.audit.models import AuditEvent
+from kaohe.jobs import services as jobs
 from kaohe.jobs.models import BackgroundJob, JobStatus
-from kaohe.org.models import County
+from kaohe.org import access
+from kaohe.org.access import Permission
+from kaohe.org.models import County, Role
 from kaohe.supervision import cadence, services
-from kaohe.supervision.models import CadenceSchedule, JobFailure, JobRun, Notice, Snapshot
+from kaohe.supervision.models import (
+    CadenceSchedule,
+    JobFailure,
+    JobRun,
+    Notice,
+    Snapshot,
+    SupervisionSettings,
+)
 from kaohe.supervision.schedules import (
     ScheduleChange,
     cadence_run_now,
@@ -28,6 +38,7 @@ from kaohe.supervision.schedules import (
     enqueue_due,
     scheduler_tick,
     schedules_of,
+    schedules_read,
 )
 from kaohe.supervision.services import settings_of
 from tests.factories import World, build_world
@@ -81,6 +92,13 @@ def test_a_county_starts_on_the_cadence_it_had_under_cron(world: World) -> None:
     assert rows["quarterly"].next_run_at == _at(2027, 1, 1, 4)
     assert rows["half"].next_run_at == _at(2027, 1, 1, 5)
     assert settings_of(world.county).escalation_issue is True
+    made = AuditEvent.objects.get(action="cadence.schedules")
+    assert (made.actor_id, sorted(made.after["schedules"])) == (
+        None,
+        ["half", "monthly", "nightly", "quarterly", "weekly"],
+    )
+    schedules_of(world.county, now=NOON)  # all there: nothing made, nothing audited again
+    assert AuditEvent.objects.filter(action="cadence.schedules").count() == 1
 
 
 def test_the_office_moves_the_weekly_push_to_friday_and_it_is_audited(world: World) -> None:
@@ -142,11 +160,93 @@ def test_a_save_over_someone_elses_change_is_refused(world: World) -> None:
     assert CadenceSchedule.objects.get(job="nightly").at == dt.time(1, 0)
 
 
-def test_only_the_office_saves_the_cadence(world: World) -> None:
+@pytest.mark.parametrize("role", ["assessor", "leader", "supervisor"])
+def test_only_the_office_saves_the_cadence_or_runs_a_job_now(world: World, role: str) -> None:
     with pytest.raises(PermissionDenied):
         cadence_settings_save(
-            user=world.user("supervisor"), changes=[], escalation_issue=False, settings_version=1
+            user=world.user(role), changes=[], escalation_issue=False, settings_version=1
         )
+    with pytest.raises(PermissionDenied):
+        cadence_run_now(user=world.user(role), job="nightly", now=NOON)
+    client = Client()
+    client.force_login(world.user(role))
+    assert client.post(reverse("supervision:cadence_save"), {}).status_code == 403
+    assert client.post(reverse("supervision:cadence_run", args=["nightly"])).status_code == 403
+    assert not CadenceSchedule.objects.exists() and not BackgroundJob.objects.exists()
+
+
+def test_seeing_the_cadence_is_not_enough_to_change_it(world: World, monkeypatch: Any) -> None:
+    """Settings and "run now" need cadence.manage, not the page's cadence.view: a role given
+    only the view sees the page without the buttons and is refused both writes."""
+    monkeypatch.setitem(
+        access.POLICY, Permission.CADENCE_VIEW, frozenset({Role.OFFICE, Role.LEADER})
+    )
+    client = Client()
+    client.force_login(world.user("leader"))
+    page = client.get(reverse("supervision:cadence"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-testid="save-settings"' not in body and 'data-testid="run-nightly"' not in body
+    assert client.post(reverse("supervision:cadence_save"), {}).status_code == 403
+    assert client.post(reverse("supervision:cadence_run", args=["nightly"])).status_code == 403
+    assert not BackgroundJob.objects.exists()
+
+
+def test_opening_the_cadence_page_writes_no_row(world: World) -> None:
+    client = Client()
+    client.force_login(world.user("office"))
+    with CaptureQueriesContext(connection) as seen:
+        page = client.get(reverse("supervision:cadence"))
+    assert page.status_code == 200
+    writes = [q["sql"] for q in seen if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    # The session's idle clock is the only write of a page view.
+    assert [w for w in writes if '"django_session"' not in w] == []
+    assert not CadenceSchedule.objects.exists() and not SupervisionSettings.objects.exists()
+    # The defaults are shown all the same: the nightly job at 02:00 tomorrow.
+    assert "02:00" in page.content.decode() and "每天" in page.content.decode()
+
+
+def test_the_first_save_makes_the_schedules_and_audits_them(world: World) -> None:
+    """A county whose schedules no tick has made yet: the office saves what the page showed
+    (the defaults, version 1) with one change; the rows are made in the audited save."""
+    shown = schedules_read(world.county, now=NOON)
+    assert all(s.pk is None and s.version == 1 for s in shown)
+    cadence_settings_save(
+        user=world.user("office"),
+        changes=[
+            _change(s, at=dt.time(1, 30)) if s.job == "nightly" else _change(s) for s in shown
+        ],
+        escalation_issue=False,
+        settings_version=1,
+        now=NOON,
+    )
+    assert CadenceSchedule.objects.filter(county=world.county).count() == 5
+    assert CadenceSchedule.objects.get(job="nightly").at == dt.time(1, 30)
+    assert SupervisionSettings.objects.get(county=world.county).escalation_issue is False
+    assert {e.action for e in AuditEvent.objects.filter(action__startswith="cadence.")} == {
+        "cadence.schedules",
+        "cadence.settings",
+    }
+
+
+def test_a_job_whose_starter_may_no_longer_run_it_does_nothing(world: World) -> None:
+    """The worker checks the starter again: here the office clerk became an assessor between
+    "run now" and the worker picking the job up."""
+    office = world.user("office")
+    queued = BackgroundJob.objects.create(
+        county=world.county,
+        user=office,
+        kind="cadence.run",
+        label="节奏任务：每晚刷新",
+        params={"job": "nightly", "on": "2026-12-03", "trigger": "office"},
+        language="zh-hans",
+    )
+    office.role = Role.ASSESSOR
+    office.save(update_fields=["role"])
+    assert jobs.job_run(queued.pk) == JobStatus.FAILED
+    queued.refresh_from_db()
+    assert queued.outcome["problems"] == ["您无权运行节奏任务，本任务未运行。"]
+    assert not JobRun.objects.exists()
 
 
 def test_a_disabled_schedule_has_no_next_run_and_is_never_started(world: World) -> None:
@@ -233,25 +333,30 @@ def test_a_failed_run_is_listed_and_stays_listed_after_a_later_success(
     world: World, monkeypatch: Any
 ) -> None:
     def boom(county: Any, today: dt.date) -> dict[str, int]:
-        raise RuntimeError("预警表被锁定")
+        raise RuntimeError("table warnings is locked")
 
     with monkeypatch.context() as m:
         m.setitem(cadence.JOBS, "nightly", boom)
         job = cadence_run_now(user=world.user("office"), job="nightly", now=NOON)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert "预警表被锁定" in job.outcome["problems"][0]
+    (problem,) = job.outcome["problems"]
+    assert (
+        problem
+        == "每日预警刷新与提醒督办失败：任务因意外错误中止；系统管理员可在服务器日志中查看详情。"
+    )
+    assert "locked" not in problem
     again = cadence_run_now(user=world.user("office"), job="nightly", now=NOON)
     again.refresh_from_db()
     assert again.status == JobStatus.DONE
     run = JobRun.objects.get(job="nightly")
     assert (run.outcome, run.runs, run.trigger) == ("ok", 2, "office")
     (failure,) = JobFailure.objects.all()
-    assert (failure.job, failure.period_key, failure.message) == (
-        "nightly",
-        "2026-12-03",
-        "预警表被锁定",
-    )
+    assert (failure.job, failure.period_key, failure.message) == ("nightly", "2026-12-03", "")
+    client = Client()
+    client.force_login(world.user("office"))
+    failures = client.get(reverse("supervision:cadence")).content.decode()
+    assert "2026年12月3日" in failures and "任务因意外错误中止" in failures
 
 
 def test_run_now_starts_a_job_whose_page_leads_back_to_the_cadence(world: World) -> None:
@@ -286,7 +391,7 @@ def test_the_page_saves_the_settings_and_shows_the_next_run(world: World) -> Non
             f"{s.job}-enabled": "on",
         }
     data |= {"weekly-weekday": 4, "weekly-at": "09:00"}
-    response = client.post(reverse("supervision:cadence"), data, follow=True)
+    response = client.post(reverse("supervision:cadence_save"), data, follow=True)
     body = response.content.decode()
     assert "节奏任务设置已保存" in body
     weekly = CadenceSchedule.objects.get(job="weekly")
@@ -295,7 +400,7 @@ def test_the_page_saves_the_settings_and_shows_the_next_run(world: World) -> Non
     assert settings_of(world.county).escalation_issue is False
     # A day past 31 is refused on the form and nothing is saved.
     data |= {"version": 2, "weekly-version": 2, "monthly-day": 40}
-    refused = client.post(reverse("supervision:cadence"), data).content.decode()
+    refused = client.post(reverse("supervision:cadence_save"), data).content.decode()
     assert "设置未保存" in refused
     assert CadenceSchedule.objects.get(job="monthly").day == 1
 
@@ -338,7 +443,7 @@ def test_the_scheduler_command_ticks_once(world: World) -> None:
 def test_the_cadence_page_reads_as_many_queries_whatever_the_history(world: World) -> None:
     client = Client()
     client.force_login(world.user("office"))
-    client.get(reverse("supervision:cadence"))  # makes the schedules
+    schedules_of(world.county)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as seen:

@@ -16,5 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate(settings.LANGUAGE_CODE)
+        # Every county's periods at once (a county's weekly cadence job sends its own).
         sent = deadline_reminders(today=timezone.localdate())
         self.stdout.write(f"{sent} reminder(s) sent")
