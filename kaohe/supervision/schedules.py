@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
 from kaohe.jobs.models import BackgroundJob
-from kaohe.jobs.services import job_start, job_start_system
+from kaohe.jobs.services import job_start, job_start_system, jobs_reap_stale
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import County, User
 from kaohe.supervision.models import (
@@ -314,5 +314,7 @@ def scheduler_tick(*, now: dt.datetime | None = None) -> list[BackgroundJob]:
     ]
     for county in County.objects.filter(is_hosted=True).exclude(pk__in=complete):
         schedules_of(county, now=now)
+    # Jobs whose worker stopped mid-run are failed here too, not only when the next job runs.
+    jobs_reap_stale(now=now)
     with transaction.atomic():
         return enqueue_due(due_schedules(now), now)

@@ -39,3 +39,24 @@ def test_the_request_only_queues_the_job_and_the_worker_runs_it(
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.outcome["summary"] == "2 lines"
     assert "hx-trigger" not in client.get(reverse("jobs:status", args=[job.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_scheduler_fails_a_job_its_worker_abandoned(world: World, settings: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaohe.supervision.schedules import scheduler_tick
+
+    settings.TASKS = DATABASE_TASKS
+    job = job_start(
+        user=world.user("office"),
+        kind="test.count",
+        label="Count",
+        upload=SimpleUploadedFile("l.txt", b"a"),
+    )
+    long_ago = timezone.now() - dt.timedelta(minutes=settings.KAOHE_JOB_TIMEOUT_MINUTES + 1)
+    BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=long_ago)
+    scheduler_tick()
+    assert BackgroundJob.objects.get(pk=job.pk).status == JobStatus.FAILED
