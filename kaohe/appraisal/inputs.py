@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaohe.appraisal.models import (
     Adjustment,
@@ -53,9 +54,10 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     },
 }
 
+# The kinds of veto (一票否决) a round's rules cap a unit's grade for, named for the page.
 VETO_KINDS = {
-    "major_accident": "A major safety accident (一票否决)",
-    "discipline": "A disciplinary case in the unit's leadership",
+    "major_accident": gettext_lazy("A major safety accident"),
+    "discipline": gettext_lazy("A disciplinary case in the unit's leadership"),
 }
 
 

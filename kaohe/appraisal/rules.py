@@ -115,7 +115,7 @@ class RulesForm:
         return [(c, COMPONENT_LABELS[c], self.components.get(c, "")) for c in COMPONENTS]
 
     def veto_rows(self) -> list[tuple[str, str, str]]:
-        return [(k, _(label), self.vetoes.get(k, "")) for k, label in VETO_KINDS.items()]
+        return [(k, str(label), self.vetoes.get(k, "")) for k, label in VETO_KINDS.items()]
 
     def grade_names(self) -> list[str]:
         return [g["name"] for g in self.grades if g["name"]]
@@ -341,7 +341,7 @@ def _readable(rules: dict[str, Any]) -> dict[str, str]:
             }
         out[_("Quota of %(grade)s") % {"grade": name}] = text
     for kind, label in VETO_KINDS.items():
-        out[_("Veto: %(kind)s") % {"kind": _(label)}] = str(
+        out[_("Veto: %(kind)s") % {"kind": str(label)}] = str(
             (rules.get("vetoes") or {}).get(kind, "—")
         )
     out[_("Bonus cap")] = _number(rules.get("bonus_cap"))

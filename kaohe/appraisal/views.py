@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -94,6 +95,7 @@ def compute(request: HttpRequest) -> HttpResponse:
         kind=COMPUTE,
         label=label,
         params={"scheme": scheme.pk, "kind": kind, "number": number_value},
+        back_url=reverse("appraisal:rounds"),
     )
     return redirect(job)
 
@@ -284,7 +286,7 @@ def inputs(request: HttpRequest) -> HttpResponse:
             "adjustments": Adjustment.objects.filter(scheme=scheme).select_related("unit"),
             "units": Unit.objects.filter(county_id=scheme.county_id, is_assessed=True),
             "adjustment_kinds": AdjustmentKind.choices,
-            "veto_kinds": [(k, _(v)) for k, v in VETO_KINDS.items()],
+            "veto_kinds": [(k, str(v)) for k, v in VETO_KINDS.items()],
         },
     )
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,7 +83,11 @@ def _draft_file(request: HttpRequest, period_pk: int, fmt: str) -> HttpResponse:
         "format": "PDF" if fmt == "pdf" else "Excel",
     }
     job = job_start(
-        user=user, kind=DRAFT_KIND, label=label, params={"period": period.pk, "format": fmt}
+        user=user,
+        kind=DRAFT_KIND,
+        label=label,
+        params={"period": period.pk, "format": fmt},
+        back_url=reverse("dashboard:bulletin_draft", args=[period.pk]),
     )
     return redirect(job)
 

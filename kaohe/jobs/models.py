@@ -41,6 +41,8 @@ class BackgroundJob(models.Model):
     kind = models.CharField(_("kind"), max_length=48)
     label = models.CharField(_("job"), max_length=200)
     params = models.JSONField(default=dict, blank=True)
+    # The page the job was started from: its page links back there, done or failed.
+    back_url = models.CharField(max_length=300, blank=True)
     # The job runs in the language of the page that started it.
     language = models.CharField(max_length=16, blank=True)
     status = models.CharField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kaohe.jobs.models import BackgroundJob
+from kaohe.jobs.models import BackgroundJob, JobStatus
 from kaohe.org.models import User
 
 
@@ -20,3 +20,12 @@ def job_get(*, user: User, pk: int) -> BackgroundJob:
 def job_list(*, user: User, limit: int = 50) -> QuerySet[BackgroundJob]:
     """The user's latest jobs, newest first."""
     return BackgroundJob.objects.filter(user=user).order_by("-created_at", "-pk")[:limit]
+
+
+def job_queue_ahead(job: BackgroundJob) -> int:
+    """How many jobs the worker takes before this waiting one (0 once it runs)."""
+    if job.status != JobStatus.QUEUED:
+        return 0
+    return BackgroundJob.objects.filter(
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING], pk__lt=job.pk
+    ).count()

@@ -46,6 +46,7 @@ def _create(
     upload: UploadedFile | None,
     content: tuple[str, bytes] | None,
     max_bytes: int,
+    back_url: str = "",
 ) -> BackgroundJob:
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
@@ -61,6 +62,7 @@ def _create(
         label=str(label)[:200],
         params=params or {},
         language=translation.get_language() or "",
+        back_url=back_url[:300] if back_url.startswith("/") else "",
     )
     if upload is not None:
         job.input_name = (upload.name or "")[:200]
@@ -92,11 +94,14 @@ def job_start(
     params: dict[str, Any] | None = None,
     upload: UploadedFile | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
+    back_url: str = "",
 ) -> BackgroundJob:
-    """Start a job of `kind` for `user` (of the user's county), with an optional uploaded file.
+    """Start a job of `kind` for `user` (of the user's county), with an optional uploaded file;
+    its page links back to `back_url` (a path on this server), done or failed.
 
     The caller has checked the user may do what the job does; the job runs as that user."""
     return _create(
+        back_url=back_url,
         user=user,
         county=user.county,
         kind=kind,
@@ -152,6 +157,7 @@ def job_confirm(*, user: User, job: BackgroundJob) -> BackgroundJob:
         upload=None,
         content=content,
         max_bytes=MAX_UPLOAD_BYTES,
+        back_url=job.back_url,
     )
     job.outcome = {**job.outcome, "confirmed_job": started.pk}
     job.save(update_fields=["outcome"])

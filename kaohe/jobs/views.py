@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kaohe.jobs.selectors import job_get, job_list
+from kaohe.jobs.selectors import job_get, job_list, job_queue_ahead
 from kaohe.jobs.services import job_confirm
 from kaohe.org.access import login_only
 from kaohe.org.models import User
@@ -28,13 +28,15 @@ def jobs(request: HttpRequest) -> HttpResponse:
 
 @login_only
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "jobs/job.html", {"job": job_get(user=_me(request), pk=pk)})
+    job = job_get(user=_me(request), pk=pk)
+    return render(request, "jobs/job.html", {"job": job, "ahead": job_queue_ahead(job)})
 
 
 @login_only
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel alone, polled by htmx until the job has finished."""
-    return render(request, "jobs/_status.html", {"job": job_get(user=_me(request), pk=pk)})
+    job = job_get(user=_me(request), pk=pk)
+    return render(request, "jobs/_status.html", {"job": job, "ahead": job_queue_ahead(job)})
 
 
 @login_only

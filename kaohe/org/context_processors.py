@@ -26,6 +26,7 @@ MENU = [
     ("results:designer", _("Scheme designer"), Permission.SCHEME_MANAGE),
     ("history:index", _("History data"), Permission.SCHEME_MANAGE),
     ("appraisal:rounds", _("Appraisal results"), Permission.RESULT_VIEW),
+    ("appraisal:rules", _("Round rules"), Permission.ROUND_MANAGE),
     ("appraisal:cadres", _("Cadre records"), Permission.CADRE_VIEW),
     ("org:accounts", _("Accounts"), Permission.ACCOUNT_LIST),
     ("onboarding:counties", _("Counties"), Permission.COUNTY_LIST),

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -255,6 +256,7 @@ def cadence_run_now(*, user: User, job: str, now: dt.datetime | None = None) -> 
             "on": covered_day(job, today).isoformat(),
             "trigger": Trigger.OFFICE.value,
         },
+        back_url=reverse("supervision:cadence"),
     )
 
 

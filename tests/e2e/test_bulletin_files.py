@@ -69,10 +69,13 @@ def test_the_office_issues_a_bulletin_whose_stored_pdf_every_reader_downloads(
     _login(page, base, county.user("office").username)
     _open_bulletins(page)
     row = page.locator(f"[data-testid=bulletin-periods] tr:has(td:text-is('{january}'))")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     row.locator("button:has-text('印发通报')").click()
 
     progress = page.locator("[data-testid=bulletin-files-progress]")
     progress.wait_for()
+    assert asked and "文号" in asked[0] and "不能撤回" in asked[0]  # issuing is confirmed first
     assert "PDF 和 Excel 文件正在生成" in page.locator("[data-testid=bulletin-files]").inner_text()
     shot(page, "bulletin-files-rendering-office")
     assert _work() == 1  # the render job the issue started

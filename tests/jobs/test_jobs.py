@@ -191,3 +191,28 @@ def test_a_job_left_running_by_a_stopped_worker_is_marked_failed(
     assert AuditEvent.objects.filter(
         object_type="background_job", object_id=str(job.pk), action="job.failed"
     ).exists()
+
+
+def test_a_waiting_job_says_how_many_are_ahead_and_every_job_links_back(
+    world: World, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    office = world.user("office")
+    first = job_start(user=office, kind="test.count", label="A", upload=_upload("a"))
+    second = job_start(
+        user=office,
+        kind="test.count",
+        label="B",
+        upload=_upload("b"),
+        back_url="/appraisal/rounds/",
+    )
+    client = Client()
+    client.force_login(office)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("jobs:job", args=[second.pk])).content.decode()
+        assert "前面还有 1 个任务在排队" in page and 'href="/appraisal/rounds/"' in page
+        assert "前面还有" not in client.get(reverse("jobs:job", args=[first.pk])).content.decode()
+    outside = job_start(
+        user=office, kind="test.count", label="C", upload=_upload("c"), back_url="https://x.cn/"
+    )
+    assert outside.back_url == ""  # only a path on this server
