@@ -101,7 +101,7 @@ def county_create(
     """Create a hosted county (the platform system administrator's power); it starts empty.
 
     A county already known as a peer (ranked against, not hosted) becomes hosted, keeping its
-    statistics, rather than being refused for its code.
+    statistics, rather than being refused for its code; a demo peer (synthetic) is refused.
     """
     require(actor, Permission.COUNTY_MANAGE)
     values = {
@@ -122,6 +122,13 @@ def county_create(
     existing = County.objects.select_for_update().filter(code=values["code"]).first()
     if existing is not None and existing.is_hosted:
         errors["code"] = _("A county with this code is already hosted.")
+    elif existing is not None and existing.is_demo:
+        # A demo peer's statistics are synthetic: a real county must not inherit them, nor the
+        # demo label on every page.
+        errors["code"] = _(
+            "This code belongs to a demo comparison county with synthetic figures; "
+            "a real county cannot take it over on a demo server."
+        )
     if errors:
         raise ValidationError(errors)
     county = existing or County()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -16,7 +17,17 @@ from django.urls import reverse
 from kaohe.audit.models import AuditEvent
 from kaohe.jobs.models import BackgroundJob
 from kaohe.org.models import Cadre, Category, County, Unit, User
-from kaohe.org.onboarding import Organisation, county_create, organisation_import
+from kaohe.org.onboarding import (
+    AccountRow,
+    CadreRow,
+    CategoryRow,
+    Organisation,
+    RoleGrant,
+    UnitRow,
+    county_create,
+    organisation_import,
+    roles_grant,
+)
 from tests.exchange.onboarding_book import shaped, workbook
 from tests.factories import PASSWORD, UserFactory
 
@@ -129,6 +140,78 @@ def test_a_county_of_19_townships_and_85_departments_is_created_checked_imported
     assert office_client.get(reverse("schemefiles:upload")).status_code == 200
     accounts = _client(User.objects.get(username="sysadmin")).get(reverse("org:accounts"))
     assert accounts.status_code == 200 and "supervisor" in accounts.content.decode()
+
+
+def _departments(n: int) -> Organisation:
+    """n departments, each with one cadre and one account tied to both."""
+    return Organisation(
+        categories=(CategoryRow("BM1", "1类部门", "department"),),
+        units=tuple(
+            UnitRow(f"D{i:03d}", f"县第{i}局", "department", "BM1", None, True, True, False)
+            for i in range(n)
+        ),
+        cadres=tuple(
+            CadreRow(f"C{i:03d}", f"局长{i}", f"D{i:03d}", "局长", "正科级", False, "")
+            for i in range(n)
+        ),
+        accounts=tuple(
+            AccountRow(f"d{i:03d}", f"县第{i}局 审核员", "", f"D{i:03d}", f"C{i:03d}", "assessor")
+            for i in range(n)
+        ),
+    )
+
+
+# What one account costs inside the import and the grant: its audit event (read the chain
+# head, insert the event, move the head) and, for a grant, its own save. Anything more per
+# account is a query per row (an N+1) that a county of hundreds of accounts would feel.
+AUDIT_QUERIES = 3
+
+
+def test_importing_and_granting_50_accounts_costs_a_bounded_number_of_queries(
+    platform: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    args = {"name": "新岭县", "prefecture": "黔南州", "prefecture_code": "522700"}
+    county = county_create(actor=platform["sysadmin"], code="522701", province="贵州省", **args)
+    organisation = _departments(50)
+    with django_assert_max_num_queries(AUDIT_QUERIES * 50 + 20):
+        organisation_import(actor=platform["sysadmin"], county=county, organisation=organisation)
+    assert User.objects.filter(county=county, cadre__unit__code="D049").exists()
+    # The audit event of each account names its unit and cadre without loading them.
+    event = AuditEvent.objects.get(action="account.create", after__username="d007")
+    assert event.after["unit"] == "D007" and event.after["cadre"] == "C007"
+
+    grants = [RoleGrant(a.username, "assessor", a.unit) for a in organisation.accounts]
+    with django_assert_max_num_queries((AUDIT_QUERIES + 1) * 50 + 10):
+        changed = roles_grant(actor=platform["secadmin"], county=county, grants=grants)
+    assert len(changed) == 50
+    event = AuditEvent.objects.filter(action="account.role").latest("seq")
+    assert event.before == {"role": "", "unit": "D049"} and event.after["role"] == "assessor"
+
+
+def test_the_county_page_lists_its_accounts_a_hundred_at_a_time_with_their_count(
+    platform: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    sysadmin = _client(platform["sysadmin"])
+    county = _new_county(sysadmin)
+    organisation_import(actor=platform["sysadmin"], county=county, organisation=_departments(250))
+    User.objects.filter(username="d000").update(password=platform["sysadmin"].password)
+    url = reverse("onboarding:county", args=[county.pk])
+
+    with django_assert_max_num_queries(20):  # as many for 250 accounts as for 2
+        first = sysadmin.get(url)
+    html = first.content.decode()
+    assert [a.username for a in first.context["accounts"]][:2] == ["d000", "d001"]
+    assert len(first.context["accounts"]) == 100
+    assert "250个账号" in html and "249个账号尚无密码" in html
+    assert "第1–100个账号，共250个" in html and 'href="?page=2"' in html
+    assert "d099" in html and "d100" not in html
+
+    last = sysadmin.get(url, {"page": 3}).content.decode()
+    assert "第201–250个账号，共250个" in last and "d249" in last and "d199" not in last
+    assert 'href="?page=2"' in last and 'data-testid="accounts-next"' not in last
+    # A page past the end or not a number shows the last or the first page, not an error.
+    assert "d249" in sysadmin.get(url, {"page": 99}).content.decode()
+    assert "d000" in sysadmin.get(url, {"page": "x"}).content.decode()
 
 
 def test_a_file_with_problems_fails_its_check_with_each_cell_and_offers_no_import(
@@ -284,6 +367,30 @@ def test_a_county_code_already_hosted_is_refused_and_a_peer_becomes_hosted(
     assert "code" in caught.value.message_dict  # type: ignore[attr-defined]
     hosted = county_create(actor=platform["sysadmin"], code="433101", **args)
     assert hosted.pk == peer.pk and hosted.is_hosted
+
+
+def test_a_demo_peer_county_is_not_taken_over_by_a_real_one(
+    platform: dict[str, User], world: Any
+) -> None:
+    County.objects.create(
+        code="433122",
+        name="泸溪县",
+        prefecture="湘西州",
+        prefecture_code="433100",
+        province="湖南省",
+        is_hosted=False,
+        is_demo=True,
+    )
+    args = {
+        "name": "泸溪县",
+        "prefecture": "湘西州",
+        "prefecture_code": "433100",
+        "province": "湖南省",
+    }
+    with pytest.raises(ValidationError) as caught:
+        county_create(actor=platform["sysadmin"], code="433122", **args)
+    assert "code" in caught.value.message_dict
+    assert not County.objects.get(code="433122").is_hosted
 
 
 def test_the_operator_command_creates_a_platform_administrator_with_a_one_time_password(
