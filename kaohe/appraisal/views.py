@@ -36,10 +36,11 @@ from kaohe.appraisal.services import (
     round_publish,
 )
 from kaohe.appraisal.tasks import COMPUTE
+from kaohe.documents.explain_text import localized_name
 from kaohe.documents.spreadsheet import table_workbook, xlsx_response
 from kaohe.jobs.services import job_start
 from kaohe.org.access import Permission, has_perm, permission_required, unit_id_of
-from kaohe.org.models import Role, Unit, User
+from kaohe.org.models import Category, Role, Unit, User
 from kaohe.schemes.access import scheme_current
 from kaohe.schemes.models import Indicator
 
@@ -103,7 +104,7 @@ def compute(request: HttpRequest) -> HttpResponse:
 def _rows(results: Any) -> list[list[Any]]:
     return [
         [
-            r.category_code,
+            getattr(r, "category_label", r.category_code),
             r.rank,
             r.unit.name,
             *[r.components.get(c, "") for c in ("own", "quarterly", "higher", "rating")],
@@ -122,6 +123,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     rnd = access.round_get(user, pk)
     results = list(access.results_visible(user, rnd))
+    # Results keep the category's code as frozen; the page names it (BM1 means nothing to a clerk).
+    categories = {c.code: c for c in Category.objects.filter(county_id=rnd.scheme.county_id)}
+    for r in results:
+        r.category_label = localized_name(categories.get(r.category_code)) or r.category_code  # type: ignore[attr-defined]
     headers = [
         _("Category"),
         _("Rank"),

@@ -114,6 +114,9 @@ def test_the_office_downloads_the_results_as_excel_with_the_pages_columns(final_
     assert rows[1][:3] == ("类别", "名次", "单位")
     assert {r[2]: r[10] for r in rows[2:]}["丙镇"] == "良好"
     assert len(rows) == 2 + 5
+    # The category by its name, as the clerk knows it, not its code.
+    category = world.town.category
+    assert {r[0] for r in rows[2:]} == {category.name} and category.name != category.code
 
 
 def test_awards_rest_on_the_final_round_and_merit_only_for_the_top_grade(final_round) -> None:  # type: ignore[no-untyped-def]
