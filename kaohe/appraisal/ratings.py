@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.appraisal.models import HigherResult, Rating, RatingGroup
 from kaohe.audit.services import audit_record
+from kaohe.documents.numbers import parse_number
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import Unit, User
 from kaohe.schemes.models import Scheme, SourceIndicator
@@ -59,8 +60,8 @@ def _parse(rows: list[list[Any]], units: dict[str, Unit]) -> list[tuple[Unit, in
             if unit is None or cell is None or str(cell).strip() == "":
                 continue
             try:
-                points = Decimal(str(cell).strip())
-            except InvalidOperation:
+                points = parse_number(cell) or Decimal(0)
+            except ValueError:
                 points = Decimal(-1)
             if not Decimal(0) <= points <= Decimal(100):
                 problems.append(

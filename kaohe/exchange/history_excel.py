@@ -14,19 +14,26 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kaohe.exchange.workbook import (
+    FileProblems,
+    cell_ref,
+    cell_text,
+    is_formula,
+    merged_ranges,
+    open_xlsx,
+    parse_number,
+)
 from kaohe.monitoring.forecast import (
     FOUR_PLACES,
     HISTORY_LIMIT,
@@ -39,14 +46,11 @@ from kaohe.org.models import County, Unit, User
 from kaohe.reporting.models import Target
 from kaohe.schemes.models import Indicator
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ROWS = 50_000
 #: Past this many, the rest of the problems are counted, not listed: the job page stays readable
 #: and a file that wrong is better fixed from its first thousand.
 MAX_LISTED = 1000
 FIRST_YEAR = 1990
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SHEET = "数据"
 INSTRUCTIONS = "说明"
@@ -212,23 +216,22 @@ def _codes(sheet: Any, book: HistoryBook) -> None:
         sheet.column_dimensions[col].width = width
 
 
+def _code_list(column: str, count: int, title: str, what: str) -> DataValidation:
+    """A drop-down of the codes in one column of the code sheet."""
+    return DataValidation(
+        type="list",
+        formula1=f"'{CODES}'!${column}$2:${column}${count + 1}",
+        showErrorMessage=True,
+        errorTitle=title,
+        error=f"请从下拉列表选择{what}（见“代码表”）。",
+    )
+
+
 def _validations(sheet: Any, book: HistoryBook, last: int) -> None:
     """Drop-down lists of the county's codes and a year and number check, as a help while typing
     (Excel does not apply them to pasted cells; the upload checks everything again)."""
-    units = DataValidation(
-        type="list",
-        formula1=f"'{CODES}'!$A$2:$A${len(book.units) + 1}",
-        showErrorMessage=True,
-        errorTitle="单位编码",
-        error="请从下拉列表选择本县被考核单位的编码（见“代码表”）。",
-    )
-    indicators = DataValidation(
-        type="list",
-        formula1=f"'{CODES}'!$D$2:$D${len(book.indicators) + 1}",
-        showErrorMessage=True,
-        errorTitle="指标编码",
-        error="请从下拉列表选择累计型末级指标的编码（见“代码表”）。",
-    )
+    units = _code_list("A", len(book.units), "单位编码", "本县被考核单位的编码")
+    indicators = _code_list("D", len(book.indicators), "指标编码", "累计型末级指标的编码")
     years = DataValidation(
         type="whole",
         operator="between",
@@ -279,52 +282,13 @@ class HistoryLine:
         ]
 
 
-class HistoryFileError(ValueError):
-    """An uploaded history workbook that cannot be imported; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class HistoryFileError(FileProblems):
+    """An uploaded history workbook that cannot be imported; ``problems`` lists every reason,
+    each a line with its cell."""
 
 
-_GROUPED = re.compile(r"[+-]?\d{1,3}([, ]\d{3})+(\.\d+)?")
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _MONTH = re.compile(r"(\d+)\s*月?")
-
-
-def parse_number(raw: object) -> Decimal | None:
-    """A number as clerks type it: None when empty; thousands separators (1,234.5 or 1 234) and
-    full-width digits (１２３．５) are accepted; anything else raises ValueError."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    if isinstance(raw, int | float | Decimal):
-        number = Decimal(str(raw))
-    else:
-        # NFKC folds full-width digits, signs, points, commas and spaces to their ASCII forms.
-        text = unicodedata.normalize("NFKC", str(raw)).strip().replace("\u2212", "-")
-        if text == "":
-            return None
-        if _GROUPED.fullmatch(text):
-            text = text.replace(",", "").replace(" ", "")
-        elif not _PLAIN.fullmatch(text):
-            raise ValueError(raw)
-        try:
-            number = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(raw) from exc
-    if not number.is_finite():
-        raise ValueError(raw)
-    return number
-
-
-def _text(raw: object) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))  # a code typed as a number: 101.0 is "101"
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+_text = cell_text
 
 
 def _year(raw: object) -> int | None:
@@ -336,45 +300,21 @@ def _year(raw: object) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _is_formula(raw: object) -> bool:
-    return isinstance(raw, str) and raw.startswith("=")
-
-
 def _show(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-def _open(content: bytes) -> Any:
-    if len(content) > MAX_BYTES:
-        raise HistoryFileError(
-            [_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}]
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-        if unpacked > MAX_UNPACKED:
-            raise HistoryFileError(
-                [_("This file expands to far more than its size and is refused.")]
-            )
-        return load_workbook(io.BytesIO(content), data_only=False)
-    except HistoryFileError:
-        raise
-    except Exception:
-        raise HistoryFileError(
-            [_("The file is not an Excel workbook (.xlsx) or it is damaged.")]
-        ) from None
-
-
 def _cell(col: int, row: int) -> str:
-    return f"{SHEET}!{get_column_letter(col)}{row}"
+    return cell_ref(SHEET, col, row)
 
 
-def _header_problems(sheet: Any) -> list[str]:
+def _header_problems(head: tuple[Any, ...]) -> list[str]:
     """Each header cell that is not the template's; a month column past December or headed with
     a month outside 1-12 is named as such."""
     problems: list[str] = []
+    head = (*head, *[None] * (TARGET_COL - len(head)))
     for c, expected in enumerate(HEADERS, start=1):
-        found = _text(sheet.cell(1, c).value)
+        found = _text(head[c - 1])
         if found == expected:
             continue
         month = _MONTH.fullmatch(found)
@@ -388,9 +328,9 @@ def _header_problems(sheet: Any) -> list[str]:
                 _("%(cell)s: the column should be headed “%(expected)s”, not “%(found)s”.")
                 % {"cell": _cell(c, 1), "expected": expected, "found": found}
             )
-    for c in range(TARGET_COL + 1, min(sheet.max_column, TARGET_COL + 50) + 1):
-        month = _MONTH.fullmatch(_text(sheet.cell(1, c).value))
-        if month and "月" in _text(sheet.cell(1, c).value):
+    for c, raw in enumerate(head[TARGET_COL:], start=TARGET_COL + 1):
+        month = _MONTH.fullmatch(_text(raw))
+        if month and "月" in _text(raw):
             problems.append(
                 _("%(cell)s: month %(month)s is out of range (1-12).")
                 % {"cell": _cell(c, 1), "month": month[1]}
@@ -482,7 +422,7 @@ class _Check:
 
     def number(self, raw: object, col: int, r: int) -> tuple[Decimal | None, bool]:
         """The cell's number (None when empty) and whether it is right (a problem recorded)."""
-        if _is_formula(raw):
+        if is_formula(raw):
             self.add(col, r, _("%(cell)s: a formula; type or paste the value instead."))
             return None, False
         try:
@@ -535,7 +475,18 @@ def read_history(content: bytes, book: HistoryBook) -> list[HistoryLine]:
     """The filled rows of an uploaded history workbook, or HistoryFileError listing every problem
     with its cell. A row with a unit, indicator and year but no number is a pre-filled row left
     empty, and is skipped."""
-    wb = _open(content)
+    try:
+        # Read-only: the rows stream from the file, so a large upload is never held whole.
+        wb = open_xlsx(content)
+    except FileProblems as exc:
+        raise HistoryFileError(exc.lines()) from None
+    try:
+        return _read_sheet(wb, content, book)
+    finally:
+        wb.close()
+
+
+def _read_sheet(wb: Any, content: bytes, book: HistoryBook) -> list[HistoryLine]:
     if SHEET not in wb.sheetnames:
         raise HistoryFileError(
             [
@@ -547,26 +498,28 @@ def read_history(content: bytes, book: HistoryBook) -> list[HistoryLine]:
             ]
         )
     sheet = wb[SHEET]
-    problems = _header_problems(sheet)
+    head = next(sheet.iter_rows(max_row=1, max_col=TARGET_COL + 50, values_only=True), ())
+    problems = _header_problems(head)
     if problems:
         raise HistoryFileError(problems)
-    if sheet.max_row > MAX_ROWS + 1:
-        raise HistoryFileError(
-            [
-                _("Sheet %(sheet)s has more than %(limit)s rows.")
-                % {"sheet": SHEET, "limit": MAX_ROWS}
-            ]
-        )
-    for merged in sheet.merged_cells.ranges:
+    for merged in merged_ranges(content, SHEET):
         problems.append(
-            _("Cells %(range)s are merged; unmerge them.") % {"range": f"{SHEET}!{merged.coord}"}
+            _("Cells %(range)s are merged; unmerge them.") % {"range": f"{SHEET}!{merged}"}
         )
     check = _Check(book, problems)
     lines: list[HistoryLine] = []
     seen: dict[tuple[str, str, int], int] = {}
-    for r, cells in enumerate(
+    for r, row in enumerate(
         sheet.iter_rows(min_row=2, max_col=TARGET_COL, values_only=True), start=2
     ):
+        if r > MAX_ROWS + 1:
+            raise HistoryFileError(
+                [
+                    _("Sheet %(sheet)s has more than %(limit)s rows.")
+                    % {"sheet": SHEET, "limit": MAX_ROWS}
+                ]
+            )
+        cells = (*row, *[None] * (TARGET_COL - len(row)))
         numbers = cells[JANUARY_COL - 1 : TARGET_COL]
         if all(v is None or _text(v) == "" for v in numbers):
             continue  # a pre-filled row left empty, or a blank row

@@ -9,13 +9,17 @@ nothing; the forecasts are recomputed in that transaction (historical_values_imp
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kaohe.exchange.history_excel import HistoryBook, HistoryFileError, HistoryLine, history_book
+from kaohe.exchange.checked_import import job_pair
+from kaohe.exchange.history_excel import HistoryBook, HistoryLine, history_book
 from kaohe.exchange.history_excel import read_history as _read
-from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems, job_kind
+from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems
 from kaohe.monitoring.forecast import historical_values_import, history_held
 from kaohe.monitoring.models import HistorySource
 from kaohe.org.access import county_id_of
@@ -78,26 +82,37 @@ def _years(lines: list[HistoryLine]) -> str:
     return "、".join(str(y) for y in sorted({x.year for x in lines}))
 
 
-@job_kind("history.check")
-def history_check(ctx: JobContext) -> JobOutcome:
-    """Check an uploaded history workbook and preview the import; writes nothing."""
+@dataclass(frozen=True)
+class _Checked:
+    user: User
+    book: HistoryBook
+    lines: list[HistoryLine]
+
+
+def _checked(ctx: JobContext) -> _Checked:
     user, book, content = _book(ctx)
-    ctx.progress(0, 2, step=_("Checking every cell"))
-    try:
-        lines = _read(content, book)
-    except HistoryFileError as exc:
-        return JobOutcome(
-            summary=_(
-                "Problems found: %(n)s. Nothing was imported: correct the cells listed below "
-                "and upload the file again."
-            )
-            % {"n": len(exc.problems)},
-            problems=exc.problems,
-            url=reverse("history:index"),
-            url_label=_("Back to the history data"),
+    return _Checked(user, book, _read(content, book))
+
+
+def _refused(ctx: JobContext, problems: list[str]) -> JobOutcome:
+    return JobOutcome(
+        summary=_(
+            "Problems found: %(n)s. Nothing was imported: correct the cells listed below "
+            "and upload the file again."
         )
+        % {"n": len(problems)},
+        problems=problems,
+        url=reverse("history:index"),
+        url_label=_("Back to the history data"),
+    )
+
+
+def _preview(ctx: JobContext, checked: _Checked) -> JobOutcome:
     ctx.progress(1, 2, step=_("Comparing with the values held"))
-    table, total = history_preview(county_id=county_id_of(user), book=book, lines=lines)
+    lines = checked.lines
+    table, total = history_preview(
+        county_id=county_id_of(checked.user), book=checked.book, lines=lines
+    )
     ctx.progress(2, 2, step=_("Checked"))
     return JobOutcome(
         summary=_(
@@ -107,26 +122,19 @@ def history_check(ctx: JobContext) -> JobOutcome:
         )
         % {**total, "years": _years(lines)},
         table=table,
-        confirm_kind="history.import",
-        confirm_label=_("Import these values"),
         data=total,
     )
 
 
-@job_kind("history.import")
-def history_import(ctx: JobContext) -> JobOutcome:
-    """Check the workbook again and import it whole (one audited transaction) or not at all."""
-    user, book, content = _book(ctx)
-    ctx.progress(0, 3, step=_("Checking every cell"))
-    try:
-        lines = _read(content, book)
-    except HistoryFileError as exc:
-        raise JobProblems(exc.problems) from None
-    table, total = history_preview(county_id=county_id_of(user), book=book, lines=lines)
+def _import(ctx: JobContext, checked: _Checked) -> JobOutcome:
+    lines = checked.lines
+    table, total = history_preview(
+        county_id=county_id_of(checked.user), book=checked.book, lines=lines
+    )
     ctx.progress(1, 3, step=_("Importing and recomputing the forecasts"))
     try:
         written = historical_values_import(
-            user=user,
+            user=checked.user,
             rows=[row for line in lines for row in line.history_rows()],
             replace_years=True,
         )
@@ -144,3 +152,15 @@ def history_import(ctx: JobContext) -> JobOutcome:
         url_label=_("See the county's history data"),
         data=total,
     )
+
+
+history_check, history_import = job_pair(
+    "history.check",
+    "history.import",
+    read=_checked,
+    refused=_refused,
+    preview=_preview,
+    write=_import,
+    reading=gettext_lazy("Checking every cell"),
+    confirm_label=gettext_lazy("Import these values"),
+)

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.exchange.history_excel import MAX_BYTES, XLSX, HistoryBook, history_book, template
-from kaohe.jobs.services import job_start
+from kaohe.exchange.history_excel import HistoryBook, history_book, template
+from kaohe.exchange.uploads import download, upload_job_start
+from kaohe.exchange.workbook import MAX_BYTES, XLSX
 from kaohe.monitoring.forecast import HistoryYear, history_overview
 from kaohe.monitoring.models import HistorySource
 from kaohe.org.access import Permission, permission_required
@@ -84,23 +85,13 @@ def _page(request: HttpRequest, problems: list[str]) -> HttpResponse:
 @permission_required(Permission.SCHEME_MANAGE)
 def index(request: HttpRequest) -> HttpResponse:
     """The county's history by year and indicator; POST a filled workbook to check it."""
-    user: User = request.user  # type: ignore[assignment]
     if request.method != "POST":
         return _page(request, [])
-    file = request.FILES.get("file")
-    if file is None:
-        return _page(request, [_("Choose the filled-in file to upload.")])
-    if not (file.name or "").lower().endswith(".xlsx"):
-        return _page(
-            request,
-            [_("%(name)s is not an Excel workbook (.xlsx).") % {"name": file.name}],
-        )
     try:
-        job = job_start(
-            user=user,
+        job = upload_job_start(
+            request,
             kind="history.check",
-            label=_("Check the history file %(name)s") % {"name": file.name},
-            upload=file,
+            label=_("Check the history file %(name)s"),
             max_bytes=MAX_BYTES,
         )
     except ValidationError as exc:
@@ -122,7 +113,6 @@ def template_download(request: HttpRequest) -> HttpResponse:
         count = DEFAULT_YEARS
     if count not in YEAR_CHOICES:
         count = DEFAULT_YEARS
-    response = HttpResponse(template(book, book.years(count)), content_type=XLSX)
-    name = f"history-{user.county.code if user.county else ''}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    # 示范县历年月度数据导入模板（20261204）.xlsx
+    name = f"{book.county_name}历年月度数据导入模板（{timezone.localdate():%Y%m%d}）.xlsx"
+    return download(template(book, book.years(count)), name=name, content_type=XLSX)

@@ -10,22 +10,29 @@ roles column of the Accounts sheet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaohe.exchange.checked_import import job_pair
 from kaohe.exchange.org_excel import (
-    OrgFileError,
     organisation_from_xlsx,
     organisation_preview,
     roles_from_xlsx,
     roles_preview,
 )
-from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems, job_kind
+from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems
 from kaohe.org.access import Permission, has_perm
 from kaohe.org.models import County, User
-from kaohe.org.onboarding import organisation_import, roles_grant
+from kaohe.org.onboarding import Organisation, RoleGrant, organisation_import, roles_grant
+
+T = TypeVar("T")
 
 
 def _inputs(ctx: JobContext, permission: Permission) -> tuple[User, County, bytes]:
@@ -41,111 +48,125 @@ def _inputs(ctx: JobContext, permission: Permission) -> tuple[User, County, byte
     return user, county, content
 
 
-def _county_url(county: County) -> str:
-    return reverse("onboarding:county", args=[county.pk])
+def _county_url(county: County | int) -> str:
+    return reverse("onboarding:county", args=[getattr(county, "pk", county)])
 
 
 def _counts(org: object) -> dict[str, int]:
     return {k: len(getattr(org, k)) for k in ("categories", "units", "cadres", "accounts")}
 
 
-def _refused(county: County, exc: OrgFileError) -> JobOutcome:
+def _refused(ctx: JobContext, problems: list[str]) -> JobOutcome:
     """A check that found problems: every one listed, no next step, the way back to fix it."""
     return JobOutcome(
         summary=_(
             "The file has problems: fix every cell listed and upload it again. "
             "Nothing has been written."
         ),
-        problems=exc.lines(),
-        url=_county_url(county),
+        problems=problems,
+        url=_county_url(int(ctx.params["county"])),
         url_label=_("Back to the county"),
     )
 
 
-@job_kind("onboarding.check")
-def onboarding_check(ctx: JobContext) -> JobOutcome:
-    """Check an organisation file for a county and preview it; writes nothing."""
-    _user, county, content = _inputs(ctx, Permission.COUNTY_MANAGE)
-    ctx.progress(0, 1, step=_("Checking the organisation file"))
+def _written(write: Callable[[], T]) -> T:
+    """Run the service in one transaction; a refusal of the county's data fails the job."""
     try:
-        org = organisation_from_xlsx(content, county=county)
-    except OrgFileError as exc:
-        return _refused(county, exc)
+        with transaction.atomic():
+            return write()
+    except ValidationError as exc:
+        raise JobProblems([str(m) for m in exc.messages]) from None
+
+
+@dataclass(frozen=True)
+class _Read(Generic[T]):
+    user: User
+    county: County
+    rows: T
+
+
+def _organisation(ctx: JobContext) -> _Read[Organisation]:
+    user, county, content = _inputs(ctx, Permission.COUNTY_MANAGE)
+    return _Read(user, county, organisation_from_xlsx(content, county=county))
+
+
+def _organisation_preview(ctx: JobContext, read: _Read[Organisation]) -> JobOutcome:
     ctx.progress(1, 1, step=_("Checked"))
     return JobOutcome(
         summary=_(
             "%(county)s: %(categories)d categories, %(units)d units, %(cadres)d cadres and "
             "%(accounts)d accounts are ready to import. Nothing has been written yet."
         )
-        % {"county": county.name, **_counts(org)},
-        table=organisation_preview(org),
-        confirm_kind="onboarding.import",
-        confirm_label=_("Import this organisation"),
-        data=_counts(org),
+        % {"county": read.county.name, **_counts(read.rows)},
+        table=organisation_preview(read.rows),
+        data=_counts(read.rows),
     )
 
 
-@job_kind("onboarding.import")
-def onboarding_import(ctx: JobContext) -> JobOutcome:
-    """Check the file again and write the whole organisation in one transaction, or nothing."""
-    user, county, content = _inputs(ctx, Permission.COUNTY_MANAGE)
-    ctx.progress(0, 2, step=_("Checking the organisation file"))
-    try:
-        org = organisation_from_xlsx(content, county=county)
-    except OrgFileError as exc:
-        raise JobProblems(exc.lines()) from None
+def _organisation_write(ctx: JobContext, read: _Read[Organisation]) -> JobOutcome:
     ctx.progress(1, 2, step=_("Writing the organisation"))
-    try:
-        with transaction.atomic():
-            counts = organisation_import(actor=user, county=county, organisation=org)
-    except ValidationError as exc:
-        raise JobProblems([str(m) for m in exc.messages]) from None
+    counts = _written(
+        lambda: organisation_import(actor=read.user, county=read.county, organisation=read.rows)
+    )
     return JobOutcome(
         summary=_(
             "%(county)s: %(categories)d categories, %(units)d units, %(cadres)d cadres and "
             "%(accounts)d accounts imported. The accounts have no role until the security "
             "administrator grants one, and no password until you issue the initial ones."
         )
-        % {"county": county.name, **counts},
-        url=_county_url(county),
+        % {"county": read.county.name, **counts},
+        url=_county_url(read.county),
         url_label=_("Open the county"),
         data=counts,
     )
 
 
-@job_kind("onboarding.roles_check")
-def onboarding_roles_check(ctx: JobContext) -> JobOutcome:
-    """Check the roles of the Accounts sheet against the county's accounts; writes nothing."""
-    _user, county, content = _inputs(ctx, Permission.COUNTY_ROLES)
-    try:
-        grants = roles_from_xlsx(content, county=county)
-    except OrgFileError as exc:
-        return _refused(county, exc)
+onboarding_check, onboarding_import = job_pair(
+    "onboarding.check",
+    "onboarding.import",
+    read=_organisation,
+    refused=_refused,
+    preview=_organisation_preview,
+    write=_organisation_write,
+    reading=gettext_lazy("Checking the organisation file"),
+    confirm_label=gettext_lazy("Import this organisation"),
+)
+
+
+def _roles(ctx: JobContext) -> _Read[list[RoleGrant]]:
+    user, county, content = _inputs(ctx, Permission.COUNTY_ROLES)
+    return _Read(user, county, roles_from_xlsx(content, county=county))
+
+
+def _roles_preview(ctx: JobContext, read: _Read[list[RoleGrant]]) -> JobOutcome:
     return JobOutcome(
         summary=_("%(county)s: %(n)d roles are ready to grant. Nothing has been written yet.")
-        % {"county": county.name, "n": len(grants)},
-        table=roles_preview(grants, county=county),
-        confirm_kind="onboarding.roles_grant",
-        confirm_label=_("Grant these roles"),
+        % {"county": read.county.name, "n": len(read.rows)},
+        table=roles_preview(read.rows, county=read.county),
     )
 
 
-@job_kind("onboarding.roles_grant")
-def onboarding_roles_grant(ctx: JobContext) -> JobOutcome:
-    """Check the roles again and grant them all in one transaction, or none."""
-    user, county, content = _inputs(ctx, Permission.COUNTY_ROLES)
-    try:
-        grants = roles_from_xlsx(content, county=county)
-    except OrgFileError as exc:
-        raise JobProblems(exc.lines()) from None
-    try:
-        with transaction.atomic():
-            changed = roles_grant(actor=user, county=county, grants=grants)
-    except ValidationError as exc:
-        raise JobProblems([str(m) for m in exc.messages]) from None
+def _roles_write(ctx: JobContext, read: _Read[list[RoleGrant]]) -> JobOutcome:
+    changed = _written(lambda: roles_grant(actor=read.user, county=read.county, grants=read.rows))
     return JobOutcome(
         summary=_("%(county)s: %(n)d roles granted (%(same)d were already in place).")
-        % {"county": county.name, "n": len(changed), "same": len(grants) - len(changed)},
-        url=_county_url(county),
+        % {
+            "county": read.county.name,
+            "n": len(changed),
+            "same": len(read.rows) - len(changed),
+        },
+        url=_county_url(read.county),
         url_label=_("Open the county"),
     )
+
+
+onboarding_roles_check, onboarding_roles_grant = job_pair(
+    "onboarding.roles_check",
+    "onboarding.roles_grant",
+    read=_roles,
+    refused=_refused,
+    preview=_roles_preview,
+    write=_roles_write,
+    reading=gettext_lazy("Checking the roles"),
+    confirm_label=gettext_lazy("Grant these roles"),
+)

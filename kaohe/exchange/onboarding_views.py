@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaohe.exchange.org_excel import MAX_BYTES
 from kaohe.exchange.org_template import org_template
-from kaohe.jobs.services import job_start
+from kaohe.exchange.uploads import download, upload_job_start
+from kaohe.exchange.workbook import MAX_BYTES, XLSX
 from kaohe.org.access import Permission, has_perm, permission_required
 from kaohe.org.forms import add_service_errors
 from kaohe.org.models import County, User
 from kaohe.org.onboarding import county_create, initial_passwords_issue
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from kaohe.org.selectors import county_accounts
 
 
 class CountyForm(forms.Form):
@@ -84,8 +83,10 @@ def county_new(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.COUNTY_LIST)
 def county(request: HttpRequest, pk: int) -> HttpResponse:
     place = _county(pk)
-    accounts = (
-        User.objects.filter(county=place).select_related("unit", "cadre").order_by("username")
+    accounts = county_accounts(
+        user=request.user,  # type: ignore[arg-type]
+        county=place,
+        page=request.GET.get("page"),
     )
     counts = place.units.aggregate(
         units=Count("pk"),
@@ -97,11 +98,12 @@ def county(request: HttpRequest, pk: int) -> HttpResponse:
         "exchange/onboarding/county.html",
         {
             "county": place,
-            "accounts": accounts,
+            "accounts": accounts.page,
+            "n_accounts": accounts.total,
             "counts": counts,
             "categories": place.categories.annotate(n=Count("units")),
             "cadres": place.cadres.count(),
-            "without_password": sum(1 for a in accounts if not a.has_usable_password()),
+            "without_password": accounts.without_password,
             "can_manage": has_perm(request.user, Permission.COUNTY_MANAGE),
             "can_grant": has_perm(request.user, Permission.COUNTY_ROLES),
             "max_mb": MAX_BYTES // 1048576,
@@ -111,24 +113,17 @@ def county(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(Permission.COUNTY_LIST)
 def template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(org_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="organisation-template.xlsx"'
-    return response
+    return download(org_template(), name="组织机构导入模板.xlsx", content_type=XLSX)
 
 
 def _start(request: HttpRequest, pk: int, *, kind: str, label: str) -> HttpResponse:
     place = _county(pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose the filled-in file to upload."))
-        return redirect("onboarding:county", place.pk)
     try:
-        job = job_start(
-            user=request.user,  # type: ignore[arg-type]
+        job = upload_job_start(
+            request,
             kind=kind,
             label=label % {"county": place.name},
             params={"county": place.pk},
-            upload=upload,
             max_bytes=MAX_BYTES,
         )
     except ValidationError as exc:

@@ -14,10 +14,8 @@ column of the Accounts sheet (``roles_from_xlsx``).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,9 +23,18 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from kaohe.exchange.workbook import (
+    FILE_MESSAGES,
+    FileProblem,
+    FileProblems,
+    WorkbookRefused,
+    cell_ref,
+    header,
+    is_formula,
+    open_xlsx,
+)
 from kaohe.org.access import ROLES_NEEDING_UNIT
 from kaohe.org.models import Cadre, Category, County, Role, Unit, UnitKind, User
 from kaohe.org.onboarding import (
@@ -37,10 +44,9 @@ from kaohe.org.onboarding import (
     Organisation,
     RoleGrant,
     UnitRow,
+    parent_cycles,
 )
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ROWS = 5000
 INSTRUCTIONS = "说明 Instructions"
 # key -> (sheet title, [(field, Chinese header, max length or None)])
@@ -107,8 +113,7 @@ USERNAME = re.compile(r"^[\w.@+-]+\Z")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MESSAGES = {
-    "too_large": gettext_lazy("The file is larger than %(limit)s MB."),
-    "not_xlsx": gettext_lazy("The file is not an Excel workbook (.xlsx) or it is damaged."),
+    **FILE_MESSAGES,
     "missing_sheet": gettext_lazy("The workbook has no sheet %(sheet)s."),
     "bad_header": gettext_lazy("Column %(column)s should be headed %(expected)s."),
     "too_many_rows": gettext_lazy("Sheet %(sheet)s has more than %(limit)s rows."),
@@ -148,32 +153,17 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class CellProblem:
-    location: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
+class CellProblem(FileProblem):
+    """A problem of the organisation file, at a cell (单位 Units!D7), a sheet or the file."""
 
-    def message(self) -> str:
-        return str(MESSAGES[self.code]) % {k: str(v) for k, v in self.params.items()}
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message()}"
+    messages = MESSAGES
 
 
-class OrgFileError(Exception):
+class OrgFileError(FileProblems):
     """An organisation file that cannot be imported; ``problems`` lists every reason at once."""
 
     def __init__(self, problems: list[CellProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the organisation file")
-        self.problems = problems
-
-    def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
-
-
-def header(fld: str, zh: str) -> str:
-    return f"{zh} {fld}"
+        super().__init__(problems, f"{len(problems)} problem(s) in the organisation file")
 
 
 def _role_names() -> dict[str, str]:
@@ -211,23 +201,10 @@ class _Reader:
         self.problems.append(CellProblem(where, problem, params))
 
     def open(self) -> Any:
-        if len(self.content) > MAX_BYTES:
-            raise OrgFileError(
-                [CellProblem(_("file"), "too_large", {"limit": MAX_BYTES // 1048576})]
-            )
         try:
-            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
-                unpacked = sum(i.file_size for i in archive.infolist())
-        except zipfile.BadZipFile:
-            raise OrgFileError([CellProblem(_("file"), "not_xlsx")]) from None
-        if unpacked > MAX_UNPACKED:
-            raise OrgFileError(
-                [CellProblem(_("file"), "too_large", {"limit": MAX_UNPACKED // 1048576})]
-            )
-        try:
-            return load_workbook(io.BytesIO(self.content), read_only=True, data_only=False)
-        except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-            raise OrgFileError([CellProblem(_("file"), "not_xlsx")]) from None
+            return open_xlsx(self.content)
+        except WorkbookRefused as exc:
+            raise OrgFileError([CellProblem(_("file"), exc.code, exc.params)]) from None
 
     def _text(self, value: Any, where: str, label: str, limit: int | None) -> str:
         if value is None:
@@ -242,7 +219,7 @@ class _Reader:
             self.add(where, "wrong_type", field=label, found=_("a date"))
             return ""
         text = str(value).strip()
-        if text.startswith("="):
+        if is_formula(text):
             self.add(where, "excel_formula")
             return ""
         if CONTROL.search(text):
@@ -266,10 +243,10 @@ class _Reader:
         good = True
         for c, (fld, zh, _limit) in enumerate(columns):
             found = heads[c] if c < len(heads) else ""
-            if found not in {header(fld, zh), fld, zh}:
+            if found not in {header(zh, fld), fld, zh}:
                 letter = get_column_letter(c + 1)
                 self.add(
-                    f"{title}!{letter}1", "bad_header", column=letter, expected=header(fld, zh)
+                    cell_ref(title, c + 1, 1), "bad_header", column=letter, expected=header(zh, fld)
                 )
                 good = False
         if not good:
@@ -280,12 +257,12 @@ class _Reader:
                 continue
             row: Row = {}
             for c, (fld, zh, limit) in enumerate(columns):
-                where = f"{title}!{get_column_letter(c + 1)}{r}"
+                where = cell_ref(title, c + 1, r)
                 value = values[c] if c < len(values) else None
-                row[fld] = Cell(self._text(value, where, header(fld, zh), limit), where)
+                row[fld] = Cell(self._text(value, where, header(zh, fld), limit), where)
                 blank = value is None or (isinstance(value, str) and not value.strip())
                 if fld in REQUIRED[key] and blank:
-                    self.add(where, "missing", field=header(fld, zh))
+                    self.add(where, "missing", field=header(zh, fld))
             out.append((r, row))
         return out
 
@@ -297,7 +274,7 @@ class _Reader:
             return True
         if text in NO:
             return False
-        self.add(cell.where, "bad_flag", field=header(fld, zh), value=cell.text)
+        self.add(cell.where, "bad_flag", field=header(zh, fld), value=cell.text)
         return FLAGS[fld]
 
     def kind(self, cell: Cell) -> str:
@@ -475,18 +452,8 @@ def _cycles(reader: _Reader, rows: list[tuple[int, Row]]) -> None:
         if row["parent"].text and row["parent"].text != row["code"].text
     }
     where = {row["code"].text: row["parent"].where for _r, row in rows}
-    reported: set[str] = set()
-    for start in parent_of:
-        seen, code = {start}, parent_of.get(start)
-        while code is not None and code not in reported:
-            if code == start:
-                reader.add(where[start], "cycle", code=start)
-                reported |= seen
-                break
-            if code in seen:
-                break
-            seen.add(code)
-            code = parent_of.get(code)
+    for cycle in parent_cycles(parent_of):
+        reader.add(where[cycle[0]], "cycle", code=cycle[0])
 
 
 def organisation_preview(org: Organisation) -> list[list[str]]:

@@ -16,7 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kaohe.exchange.org_excel import FLAGS, INSTRUCTIONS, MAX_ROWS, SHEETS, header
+from kaohe.exchange.org_excel import FLAGS, INSTRUCTIONS, MAX_ROWS, SHEETS
+from kaohe.exchange.workbook import header
 from kaohe.org.models import Role
 
 EXAMPLES: dict[str, list[list[Any]]] = {
@@ -95,7 +96,7 @@ def org_template() -> bytes:
         roles = '"' + ",".join(str(label) for _v, label in Role.choices) + '"'
     for key, (title, columns) in SHEETS.items():
         ws = book.create_sheet(title)
-        ws.append([header(f, zh) for f, zh, _limit in columns])
+        ws.append([header(zh, f) for f, zh, _limit in columns])
         for example in EXAMPLES[key]:
             ws.append(example)
         for cell in ws[1]:

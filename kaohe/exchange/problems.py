@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.exchange.workbook import FILE_MESSAGES, FileProblem, FileProblems
+
 MESSAGES = {
-    "too_large": _("The file is larger than %(limit)s MB."),
+    **FILE_MESSAGES,
     "not_json": _("The file is not valid JSON: %(detail)s"),
-    "not_xlsx": _("The file is not an Excel workbook (.xlsx) or it is damaged."),
     "wrong_format": _('This is not a Kaohe scheme file (expected "format": "kaohe-scheme").'),
     "wrong_version": _("Scheme file version %(found)s is not supported (expected %(expected)s)."),
     "missing": _("%(field)s is missing."),
@@ -45,24 +42,20 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    location: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
+class Problem(FileProblem):
+    """A problem of a scheme file: where (a cell, a JSON path, the file), a code, parameters."""
 
-    def message(self, language: str) -> str:
-        with translation.override(language):
-            return str(MESSAGES[self.code]) % {k: str(v) for k, v in self.params.items()}
+    messages = MESSAGES
 
     def line(self) -> str:
         """One line for the command line and logs: location, then Chinese, then English."""
         return f"{self.location}: {self.message('zh-hans')} / {self.message('en')}"
 
 
-class SchemeFileError(Exception):
+class SchemeFileError(FileProblems):
     """A scheme file that cannot be imported; ``problems`` lists every reason at once."""
 
+    problems: list[Problem]
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the scheme file")
-        self.problems = problems
+        super().__init__(problems, f"{len(problems)} problem(s) in the scheme file")

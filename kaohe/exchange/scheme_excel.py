@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kaohe.exchange.problems import Problem, SchemeFileError
-from kaohe.exchange.scheme_json import MAX_BYTES, spec_from_data, spec_to_data
+from kaohe.exchange.scheme_json import spec_from_data, spec_to_data
 from kaohe.exchange.spec import FORMAT, VERSION, SchemeSpec
+from kaohe.exchange.workbook import WorkbookRefused, cell_ref, header, is_formula, open_xlsx
 from kaohe.scoring.registry import parameters_text, parse_parameters
 
 MAX_ROWS = 5000
-MAX_UNPACKED = 50 * 1024 * 1024
 SCHEME = "方案 Scheme"
 SHEETS = {
     "categories": (
@@ -82,37 +81,22 @@ SETTINGS = [
 
 
 def _label(key: str, zh: str) -> str:
-    return f"{zh} {key}"
+    return header(zh, key)
 
 
 def _cell_value(value: Any, where: str, problems: list[Problem]) -> Any:
-    if isinstance(value, str) and value.startswith("="):
+    if is_formula(value):
         problems.append(Problem(where, "excel_formula"))
         return None
     return value
 
 
-def _check_archive(content: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-    except zipfile.BadZipFile:
-        raise SchemeFileError([Problem("file", "not_xlsx")]) from None
-    if unpacked > MAX_UNPACKED:
-        raise SchemeFileError(
-            [Problem("file", "too_large", {"limit": MAX_UNPACKED // (1024 * 1024)})]
-        )
-
-
 def parse_xlsx(content: bytes) -> SchemeSpec:
     """Parse an Excel scheme template into a checked SchemeSpec, or SchemeFileError."""
-    if len(content) > MAX_BYTES:
-        raise SchemeFileError([Problem("file", "too_large", {"limit": MAX_BYTES // (1024 * 1024)})])
-    _check_archive(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        raise SchemeFileError([Problem("file", "not_xlsx")]) from None
+        book = open_xlsx(content)
+    except WorkbookRefused as exc:
+        raise SchemeFileError([Problem("file", exc.code, exc.params)]) from None
     problems: list[Problem] = []
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if SCHEME not in book.sheetnames:
@@ -161,7 +145,7 @@ def parse_xlsx(content: bytes) -> SchemeSpec:
             if found not in {_label(field, zh), field}:
                 problems.append(
                     Problem(
-                        f"{sheet}!{get_column_letter(c + 1)}1",
+                        cell_ref(sheet, c + 1, 1),
                         "bad_header",
                         {
                             "sheet": sheet,
@@ -177,10 +161,10 @@ def parse_xlsx(content: bytes) -> SchemeSpec:
                 continue
             item: dict[str, Any] = {}
             for c, (field, _zh) in enumerate(columns):
-                where = f"{sheet}!{get_column_letter(c + 1)}{r}"
+                where = cell_ref(sheet, c + 1, r)
                 item[field] = _cell_value(row[c] if c < len(row) else None, where, problems)
             if key == "indicators":
-                params_at = f"{sheet}!{get_column_letter(len(columns))}{r}"
+                params_at = cell_ref(sheet, len(columns), r)
                 method, bad = parse_parameters(str(item.pop("parameters") or ""))
                 if bad:
                     problems.append(
@@ -196,7 +180,7 @@ def parse_xlsx(content: bytes) -> SchemeSpec:
                 for c, category in enumerate(extra, start=len(columns)):
                     value = _cell_value(
                         row[c] if c < len(row) else None,
-                        f"{sheet}!{get_column_letter(c + 1)}{r}",
+                        cell_ref(sheet, c + 1, r),
                         problems,
                     )
                     if category and value not in (None, ""):

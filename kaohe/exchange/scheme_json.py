@@ -24,9 +24,9 @@ from kaohe.exchange.spec import (
     SourceSpec,
 )
 from kaohe.exchange.validation import validate_spec
+from kaohe.exchange.workbook import MAX_BYTES, MIB
 from kaohe.scoring.rounds import check_rules
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 5000
 
 
@@ -199,7 +199,7 @@ def spec_from_data(data: Any) -> SchemeSpec:
 def parse_json(content: bytes) -> SchemeSpec:
     """Parse a JSON scheme file's bytes (size checked first)."""
     if len(content) > MAX_BYTES:
-        raise SchemeFileError([Problem("file", "too_large", {"limit": MAX_BYTES // (1024 * 1024)})])
+        raise SchemeFileError([Problem("file", "too_large", {"limit": MAX_BYTES // MIB})])
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -6,30 +6,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaohe.exchange.checked_import import job_pair
 from kaohe.exchange.problems import Problem, SchemeFileError
 from kaohe.exchange.services import scheme_check, scheme_file_parse, scheme_import
 from kaohe.exchange.spec import SchemeSpec
-from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems, job_kind
+from kaohe.exchange.workbook import FileProblems
+from kaohe.jobs.registry import JobContext, JobOutcome, JobProblems
 from kaohe.schemes.selectors import method_text
 
 
 def _lines(problems: list[Problem]) -> list[str]:
-    language = translation.get_language() or "zh-hans"
-    return [f"{p.location}: {p.message(language)}" for p in problems]
+    return [str(p) for p in problems]  # "where: message", in the active language
 
 
 def _read(ctx: JobContext) -> SchemeSpec:
-    """The uploaded file's spec, or JobProblems listing every problem of the file."""
+    """The uploaded file's spec, or FileProblems listing every problem of the file."""
     content = ctx.input_bytes()
     if content is None:
-        raise JobProblems([_("The job has no file.")])
-    try:
-        return scheme_file_parse(content, ctx.input_name)
-    except SchemeFileError as exc:
-        raise JobProblems(_lines(exc.problems)) from None
+        raise FileProblems([_("The job has no file.")])
+    return scheme_file_parse(content, ctx.input_name)
 
 
 def _preview(spec: SchemeSpec) -> list[list[str]]:
@@ -58,22 +56,20 @@ def _preview(spec: SchemeSpec) -> list[list[str]]:
     return table
 
 
-@job_kind("scheme.check")
-def scheme_file_check(ctx: JobContext) -> JobOutcome:
-    """Check a scheme file against the format and this county; nothing is written."""
-    ctx.progress(0, 2, step=_("Reading the scheme file"))
-    assert ctx.county is not None
-    try:
-        spec = _read(ctx)
-    except JobProblems as exc:
-        return JobOutcome(
-            summary=_(
-                "The file has %(n)d problems; nothing was imported. Correct them all and "
-                "upload it again."
-            )
-            % {"n": len(exc.problems)},
-            problems=exc.problems,
+def _refused(ctx: JobContext, problems: list[str]) -> JobOutcome:
+    return JobOutcome(
+        summary=_(
+            "The file has %(n)d problems; nothing was imported. Correct them all and "
+            "upload it again."
         )
+        % {"n": len(problems)},
+        problems=problems,
+    )
+
+
+def _check(ctx: JobContext, spec: SchemeSpec) -> JobOutcome:
+    """The spec against the county (its units and cadres, its schemes), with the preview."""
+    assert ctx.county is not None
     ctx.progress(1, 2, step=_("Checking it against the county"))
     problems = _lines(scheme_check(spec=spec, county=ctx.county))
     ctx.progress(2, 2, step=_("Checked"))
@@ -99,21 +95,16 @@ def scheme_file_check(ctx: JobContext) -> JobOutcome:
         )
         % counts,
         table=_preview(spec),
-        confirm_kind="scheme.import",
-        confirm_label=_("Import it as a draft"),
     )
 
 
-@job_kind("scheme.import")
-def scheme_file_import(ctx: JobContext) -> JobOutcome:
-    """Import a checked scheme file as the county's draft for its year (one audited write)."""
-    ctx.progress(0, 1, step=_("Importing the scheme"))
+def _import(ctx: JobContext, spec: SchemeSpec) -> JobOutcome:
+    """Import the checked spec as the county's draft for its year (one audited write)."""
     assert ctx.county is not None
-    spec = _read(ctx)
     try:
         scheme = scheme_import(spec=spec, county=ctx.county, actor=ctx.user)
     except SchemeFileError as exc:
-        raise JobProblems(_lines(exc.problems)) from None
+        raise JobProblems(exc.lines()) from None
     ctx.progress(1, 1, step=_("Imported"))
     return JobOutcome(
         summary=_("%(name)s is imported as the draft for %(year)s (%(n)d indicators).")
@@ -121,3 +112,15 @@ def scheme_file_import(ctx: JobContext) -> JobOutcome:
         url=reverse("schemes:list"),
         url_label=_("Open the schemes"),
     )
+
+
+scheme_file_check, scheme_file_import = job_pair(
+    "scheme.check",
+    "scheme.import",
+    read=_read,
+    refused=_refused,
+    preview=_check,
+    write=_import,
+    reading=gettext_lazy("Reading the scheme file"),
+    confirm_label=gettext_lazy("Import it as a draft"),
+)

@@ -17,14 +17,13 @@ from kaohe.exchange.report_excel import (
     read_upload,
     template,
 )
+from kaohe.exchange.workbook import XLSX
 from kaohe.org.access import Permission, permission_required
 from kaohe.org.models import User
 from kaohe.reporting.bulk import EnteredRow, reports_enter_by_assessor
 from kaohe.reporting.items import items_for
 from kaohe.reporting.selectors import assessor_due, due_list
 from kaohe.reporting.services import GridRow, reports_submit_grid
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @permission_required(Permission.REPORT_FILL)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
 from kaohe.monitoring.models import Forecast, HistoricalValue, HistorySource, Warning
@@ -200,11 +201,11 @@ def _decimal(raw: object) -> Decimal:
     try:
         number = Decimal(str(raw))
     except InvalidOperation as exc:
-        raise ValueError(f"not a number: {raw!r}") from exc
+        raise ValueError(_("'%(value)s' is not a number.") % {"value": raw}) from exc
     if not number.is_finite():
-        raise ValueError(f"not a finite number: {raw!r}")
+        raise ValueError(_("'%(value)s' is not a finite number.") % {"value": raw})
     if abs(number) >= HISTORY_LIMIT:
-        raise ValueError(f"{raw!r} is too large")
+        raise ValueError(_("%(value)s is too large.") % {"value": raw})
     return number.quantize(FOUR_PLACES)
 
 
@@ -320,22 +321,30 @@ def historical_values_import(
     for n, row in enumerate(rows, start=1):
         try:
             if row.unit_code not in units:
-                raise ValueError(f"unknown unit {row.unit_code!r}")
+                raise ValueError(
+                    _("unit '%(code)s' is not a unit of the county.") % {"code": row.unit_code}
+                )
             if not row.indicator_code:
-                raise ValueError("an indicator code is required")
+                raise ValueError(_("the indicator code is missing."))
             if row.indicator_code not in codes:
-                raise ValueError(f"unknown indicator {row.indicator_code!r}")
+                raise ValueError(
+                    _("indicator '%(code)s' is in none of the county's schemes.")
+                    % {"code": row.indicator_code}
+                )
             if not 1 <= int(row.month) <= 12:
-                raise ValueError(f"month {row.month} is not 1-12")
+                raise ValueError(_("month %(month)s is not 1-12.") % {"month": row.month})
             if not 1990 <= int(row.year) <= latest_year:
-                raise ValueError(f"year {row.year} is out of range (1990-{latest_year})")
+                raise ValueError(
+                    _("year %(year)s is out of range (1990-%(latest)s).")
+                    % {"year": row.year, "latest": latest_year}
+                )
             target = None if row.target in (None, "") else _decimal(row.target)
             key = (units[row.unit_code], row.indicator_code, int(row.year), int(row.month))
             if key in clean:
-                raise ValueError("the same unit, indicator, year and month appear twice")
+                raise ValueError(_("the same unit, indicator, year and month appear twice."))
             clean[key] = (_decimal(row.value), target)
         except ValueError as exc:
-            errors.append(f"row {n}: {exc}")
+            errors.append(_("Row %(n)s: %(problem)s") % {"n": n, "problem": exc})
     if errors:
         raise ValueError("; ".join(errors))
     years = {(u, c, y) for u, c, y, _m in clean}

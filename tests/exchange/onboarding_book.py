@@ -7,7 +7,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from kaohe.exchange.org_excel import INSTRUCTIONS, SHEETS, header
+from kaohe.exchange.org_excel import INSTRUCTIONS, SHEETS
+from kaohe.exchange.workbook import header
 
 Rows = dict[str, list[list[Any]]]
 
@@ -91,7 +92,7 @@ def workbook(
         if key in drop:
             continue
         ws = book.create_sheet(title)
-        ws.append((headers or {}).get(key) or [header(f, zh) for f, zh, _l in columns])
+        ws.append((headers or {}).get(key) or [header(zh, f) for f, zh, _l in columns])
         for row in rows.get(key, []):
             ws.append(row)
     out = io.BytesIO()

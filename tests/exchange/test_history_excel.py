@@ -21,10 +21,10 @@ from kaohe.exchange.history_excel import (
     HistoryBook,
     HistoryFileError,
     history_book,
-    parse_number,
     read_history,
     template,
 )
+from kaohe.exchange.workbook import parse_number
 from kaohe.schemes.models import Indicator
 from tests.factories import World
 
@@ -78,6 +78,8 @@ def problems_of(content: bytes, book: HistoryBook) -> list[str]:
         ("１２３．５", Decimal("123.5")),
         ("１，２３４", Decimal(1234)),
         (" 7 ", Decimal(7)),
+        ("12.5%", Decimal("12.5")),
+        ("８５．５％", Decimal("85.5")),
         ("", None),
         (None, None),
     ],
@@ -86,7 +88,7 @@ def test_it_reads_numbers_as_clerks_type_them(raw: Any, number: Decimal | None) 
     assert parse_number(raw) == number
 
 
-@pytest.mark.parametrize("raw", ["12,3a", "12,3", "1.2.3", "abc", "#DIV/0!", True])
+@pytest.mark.parametrize("raw", ["12,3a", "12,3", "1.2.3", "abc", "#DIV/0!", "%", "5%%", True])
 def test_it_refuses_what_is_not_a_number(raw: Any) -> None:
     with pytest.raises(ValueError):
         parse_number(raw)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -116,5 +117,7 @@ def test_a_scheme_exports_to_files_that_import_again(world: World) -> None:
     content = client.get(reverse("schemefiles:export", args=[world.scheme.pk, "json"])).content
     assert parse_json(content).indicators[1].code == "A01"
     response = client.get(reverse("schemefiles:export", args=[world.scheme.pk, "xlsx"]))
-    assert 'filename="scheme-900001-2026.xlsx"' in response["Content-Disposition"]
+    # Saved under the scheme's own (Chinese) name, sent as RFC 5987 UTF-8.
+    name = quote("2026年度绩效考核方案.xlsx")
+    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{name}"
     assert parse_xlsx(response.content).year == 2026
