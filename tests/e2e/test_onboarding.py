@@ -124,6 +124,9 @@ def test_a_county_is_onboarded_from_the_browser_and_its_office_sees_its_battle_m
 
     _login(page, base, "office", initial)
     page.locator("input[name=new_password2]").wait_for()  # sent to choose a password of its own
+    page.click("nav.menu >> text=挂图作战")  # no page opens before the password is its own
+    page.locator("input[name=new_password2]").wait_for()
+    assert page.url.endswith("/password/")
     page.fill("input[name=old_password]", initial)
     page.fill("input[name=new_password]", "Xinling@2026!")
     page.fill("input[name=new_password2]", "Xinling@2026!")
