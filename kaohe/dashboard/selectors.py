@@ -16,6 +16,7 @@ from typing import TypeVar
 import numpy as np
 from django.db.models import Count, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from kaohe.monitoring.models import Level, Warning
@@ -23,6 +24,7 @@ from kaohe.monitoring.selectors import latest_warnings
 from kaohe.org.access import Permission, county_id_of, require, scope_of, unit_id_of
 from kaohe.org.models import Cadre, Category, Scope, Unit, UnitKind, User
 from kaohe.schemes.models import Indicator, Scheme
+from kaohe.schemes.selectors import scheme_in_force
 from kaohe.scoring.colours import level_share, overall_level, with_data
 from kaohe.scoring.standings import competition_ranks
 
@@ -104,11 +106,8 @@ def visible_units(user: User) -> list[Unit]:
 
 
 def current_scheme(user: User) -> Scheme | None:
-    return (
-        Scheme.objects.filter(county_id=county_id_of(user), status="published")
-        .order_by("-year")
-        .first()
-    )
+    """The scheme in force (one published early for next year waits for 1 January)."""
+    return scheme_in_force(county_id=county_id_of(user))
 
 
 def _latest_warnings(user: User, scheme: Scheme, unit_ids: list[int]) -> QuerySet[Warning]:
@@ -129,7 +128,11 @@ def battle_map(
     categories = list({u.category_id: u.category for u in all_units if u.category}.values())
     units = [u for u in all_units if filters.category in (None, u.category_id)]
     # The current scheme comes with its indicators, in one query.
-    published = Scheme.objects.filter(county_id=county_id_of(user), status="published")
+    # The scheme in force: as schemes.selectors.scheme_in_force, a scheme published for next
+    # year is not shown before its year begins.
+    published = Scheme.objects.filter(
+        county_id=county_id_of(user), status="published", year__lte=timezone.localdate().year
+    )
     indicators = list(
         Indicator.objects.filter(scheme_id=Subquery(published.order_by("-year").values("pk")[:1]))
         .select_related("scheme", "leader", "assessor")

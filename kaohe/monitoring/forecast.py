@@ -27,6 +27,7 @@ from kaohe.org.models import County, Unit, User
 from kaohe.reporting.models import ProgressReport, Target
 from kaohe.reporting.selectors import IN_FORCE
 from kaohe.schemes.models import Indicator, Scheme
+from kaohe.schemes.selectors import scheme_in_force
 from kaohe.scoring.forecast import (
     TREND_WEIGHT,
     BacktestMonth,
@@ -210,10 +211,8 @@ def _decimal(raw: object) -> Decimal:
 
 
 def history_scheme(county_id: int) -> Scheme | None:
-    """The scheme earlier years are measured against: the county's latest one not in draft."""
-    return (
-        Scheme.objects.filter(county_id=county_id).exclude(status="draft").order_by("-year").first()
-    )
+    """The scheme earlier years are measured against: the one in force."""
+    return scheme_in_force(county_id=county_id)
 
 
 def history_latest_year(county_id: int, today: date | None = None) -> int:
@@ -471,7 +470,7 @@ def forecast_backtest_run(
         cube[i, j, month - 1] = float(value)
         if target is not None:
             goals[i, j] = float(target)
-    scheme = Scheme.objects.filter(county=county).order_by("-year").first()
+    scheme = scheme_in_force(county_id=county.pk)
     direction = (
         dict(Indicator.objects.filter(scheme=scheme).values_list("code", "higher_is_better"))
         if scheme

@@ -45,3 +45,22 @@ def test_drilling_down_shows_the_leaves_of_one_first_level_indicator(world: Worl
 def test_a_unit_sees_only_its_own_row(world: World) -> None:
     data = battle_map(user=world.user("unit"))
     assert [unit.code for unit, _cells in data.rows] == ["T01"]
+
+
+def test_a_scheme_published_early_for_next_year_waits_for_its_year(world: World) -> None:
+    from django.utils import timezone
+
+    from kaohe.schemes.models import Indicator, Scheme
+
+    this_year = timezone.localdate().year
+    Scheme.objects.filter(pk=world.scheme.pk).update(year=this_year)
+    early = Scheme.objects.create(
+        county=world.county, year=this_year + 1, name="明年方案", status="published"
+    )
+    Indicator.objects.create(
+        county=world.county, scheme=early, code="Z", name="明年指标", level=1, position=1
+    )
+    client = Client()
+    client.force_login(world.user("office"))
+    columns = [c.code for c in client.get(reverse("dashboard:battlemap")).context["map"].columns]
+    assert "Z" not in columns and "A" in columns
