@@ -16,16 +16,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.documents.explain_text import method_problem
 from kaohe.org.access import Permission, county_id_of, permission_required
 from kaohe.org.models import Category, User
-from kaohe.results.forms import MethodForm, SaveForm
+from kaohe.results.forms import MethodForm, SaveForm, method_initial
 from kaohe.results.proposal import Proposal, balance_choices, leaf_proposal
 from kaohe.results.whatif import Override, category_standings
 from kaohe.schemes.access import indicator_get, scheme_current, scheme_get
 from kaohe.schemes.models import Indicator, IndicatorPoints, Scheme, SchemeStatus
 from kaohe.schemes.selectors import category_totals, indicator_tree
 from kaohe.schemes.services import scheme_amend, scheme_edit
-from kaohe.scoring.registry import parameters_text
 from kaohe.scoring.state import score_sample
 
 
@@ -44,7 +44,15 @@ def _scheme(request: HttpRequest) -> Scheme:
     raw = request.POST.get("scheme") or request.GET.get("scheme") or ""
     if raw.isdigit():
         return scheme_get(user, int(raw))
-    return scheme_current(user)
+    try:
+        return scheme_current(user)
+    except Http404:
+        # No scheme in force yet (a new county's first scheme is a draft, or is published for
+        # next year): the office designs the newest one it has.
+        newest = Scheme.objects.filter(county_id=county_id_of(user)).order_by("-year").first()
+        if newest is None:
+            raise
+        return newest
 
 
 def _leaf(user: User, scheme: Scheme, pk: int) -> Indicator:
@@ -80,13 +88,12 @@ def _form_for(indicator: Indicator, category: Category, data: object = None) -> 
     method = indicator.method or {}
     points = IndicatorPoints.objects.filter(indicator=indicator, category=category).first()
     initial = {
-        "kind": method.get("kind", "completion_ratio"),
-        "parameters": parameters_text(method),
+        **method_initial(method),
         "points": float(points.points) if points else 0.0,
         "sample_value": 85,
         "sample_target": 100,
     }
-    return MethodForm(data, initial=initial)  # type: ignore[arg-type]
+    return MethodForm(data, initial=initial)
 
 
 @permission_required(Permission.SCHEME_MANAGE)
@@ -126,7 +133,7 @@ def designer_preview(request: HttpRequest, pk: int) -> HttpResponse:
                     places=scheme.score_places,
                 )
             except ValueError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, method_problem(str(exc), d["kind"]))
             else:
                 explanation = sample.explanation
     return render(

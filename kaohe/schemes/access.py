@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404
 
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import User
 from kaohe.schemes.models import Indicator, Scheme
+from kaohe.schemes.selectors import scheme_in_force
 
 
 def indicator_get(user: User, pk: int) -> Indicator:
@@ -19,14 +22,10 @@ def indicator_get(user: User, pk: int) -> Indicator:
         raise Http404 from exc
 
 
-def scheme_current(user: User) -> Scheme:
+def scheme_current(user: User, today: dt.date | None = None) -> Scheme:
+    """The scheme in force in the user's county today (``scheme_in_force``); 404 if none."""
     require(user, Permission.SCHEME_VIEW)
-    scheme = (
-        Scheme.objects.filter(county_id=county_id_of(user))
-        .exclude(status="draft")
-        .order_by("-year")
-        .first()
-    )
+    scheme = scheme_in_force(county_id=county_id_of(user), today=today)
     if scheme is None:
         raise Http404
     return scheme

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.documents.explain_text import localized_name, method_name
+from kaohe.documents.explain_text import (
+    localized_name,
+    method_name,
+    parameters_words,
+    reads_english,
+)
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import Category, User
 from kaohe.schemes.models import (
@@ -19,9 +26,23 @@ from kaohe.schemes.models import (
     Scheme,
     SchemeAmendment,
     SchemeCategory,
+    SchemeStatus,
     SourceIndicator,
 )
-from kaohe.scoring.registry import parameters_text
+
+
+def scheme_in_force(*, county_id: int, today: dt.date | None = None) -> Scheme | None:
+    """The county's scheme in force on ``today`` (the local date by default): the published
+    scheme of today's year; failing that the newest published one of an earlier year (last
+    year's, until this year's is published); failing that the newest closed one. Never a draft,
+    and never a scheme of a later year: one published in December for next year takes over on
+    1 January of its year. Two queries at most."""
+    year = (today or timezone.localdate()).year
+    earlier = Scheme.objects.filter(county_id=county_id, year__lte=year)
+    published = earlier.filter(status=SchemeStatus.PUBLISHED).order_by("-year").first()
+    if published is not None:
+        return published
+    return earlier.filter(status=SchemeStatus.CLOSED).order_by("-year").first()
 
 
 @dataclass(frozen=True)
@@ -137,13 +158,14 @@ def scheme_list(*, user: User) -> list[SchemeRow]:
 
 
 def method_text(method: Any) -> str:
-    """A scoring method as people read it: its name in their language and its parameters."""
+    """A scoring method as people read it: its name and its parameters in words, in their
+    language ("完成率计分（封顶 120%，保底 0）")."""
     if not isinstance(method, dict):
         return "—"
-    params = parameters_text(method)
-    return f"{method_name(method.get('kind', 'completion_ratio'))}" + (
-        f" ({params})" if params else ""
-    )
+    name = method_name(method.get("kind", "completion_ratio"))
+    if not (params := parameters_words(method)):
+        return name
+    return f"{name} ({params})" if reads_english() else f"{name}（{params}）"
 
 
 def _num(value: Any) -> str:

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
+from kaohe.documents.explain_text import method_problem
 from kaohe.org.access import Permission, require
 from kaohe.org.models import User
 from kaohe.schemes.models import (
@@ -129,7 +130,11 @@ def _apply(scheme: Scheme, changes: list[dict[str, Any]]) -> list[dict[str, Any]
         if "method" in change:
             method = {"kind": "completion_ratio", **change["method"]}
             if problems := validate_method(method):
-                raise ValidationError(problems)
+                # The registry says it in English, naming codes: say it in the reader's words.
+                kind = str(method.get("kind"))
+                raise ValidationError(
+                    [f"{indicator.code}: {method_problem(p, kind)}" for p in problems]
+                )
             recorded.append(
                 {"indicator": indicator.code, "before": indicator.method, "after": method}
             )

@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.org.access import Permission, permission_required
+from kaohe.org.access import Permission, county_id_of, permission_required
 from kaohe.org.models import User
 from kaohe.schemes.access import scheme_current, scheme_get
 from kaohe.schemes.models import SchemeStatus
@@ -21,6 +22,7 @@ from kaohe.schemes.selectors import (
     change_lines,
     coverage_list,
     indicator_tree,
+    scheme_in_force,
     scheme_list,
 )
 from kaohe.schemes.services import TRANSITIONS, scheme_close, scheme_copy, scheme_publish
@@ -51,6 +53,8 @@ def schemes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     rows = scheme_list(user=user)
     years = {r.scheme.year for r in rows}
+    this_year = timezone.localdate().year
+    in_force = scheme_in_force(county_id=county_id_of(user), today=timezone.localdate())
     return render(
         request,
         "schemes/list.html",
@@ -59,6 +63,8 @@ def schemes(request: HttpRequest) -> HttpResponse:
                 {
                     "row": r,
                     "can_publish": (r.scheme.status, SchemeStatus.PUBLISHED) in TRANSITIONS,
+                    "in_force": in_force is not None and r.scheme.pk == in_force.pk,
+                    "future": r.scheme.year > this_year,
                     "can_close": (r.scheme.status, SchemeStatus.CLOSED) in TRANSITIONS,
                     "next_year": r.scheme.year + 1 if r.scheme.year + 1 not in years else None,
                     "amendments": [
@@ -94,10 +100,21 @@ def _version(request: HttpRequest) -> int | None:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     scheme = scheme_get(user, pk)
+    # Publishing decides the scheme every page works with from its year on: asked, not assumed.
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the scheme is to be published."))
+        return redirect("schemes:list")
+    if scheme.year > timezone.localdate().year:
+        done = _(
+            "%(name)s is published. It becomes the scheme in force on 1 January %(year)s; "
+            "until then the pages keep working with the scheme of this year."
+        ) % {"name": scheme.name, "year": scheme.year}
+    else:
+        done = _("%(name)s is published.") % {"name": scheme.name}
     return _done(
         request,
         lambda: scheme_publish(user=user, scheme=scheme, version=_version(request)),
-        _("%(name)s is published.") % {"name": scheme.name},
+        done,
     )
 
 

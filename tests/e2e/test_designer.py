@@ -28,11 +28,17 @@ def test_the_office_edits_a_method_and_sees_the_preview_and_the_ranks(
     arithmetic = page.locator("[data-testid=preview-arithmetic]")
     arithmetic.wait_for()
     assert "10 × min(85 / 100, 1.0) = 10 × 0.85 = 8.50" in arithmetic.inner_text()
-    page.fill("input[name=parameters]", "cap=-1")
+    # The parameters are labelled fields, the cap in per cent; a bad one is named in Chinese.
+    cap = page.get_by_label("封顶", exact=False).first
+    assert cap.input_value() == "100"
+    cap.fill("-1")
     page.locator("[data-testid=method-errors]").wait_for()
-    assert "cap must be at least" in page.locator("[data-testid=method-errors]").inner_text()
+    assert "封顶不得小于1%" in page.locator("[data-testid=method-errors]").inner_text()
+    # Another method shows its own fields; the completion ratio's are gone with it.
     page.select_option("select[name=kind]", "efficacy_coefficient")
-    page.fill("input[name=parameters]", "satisfactory=12; not_allowed=6")
+    assert page.locator("[data-testid=params-completion_ratio]").is_hidden()
+    page.fill("input[name=efficacy_coefficient__satisfactory]", "12")
+    page.fill("input[name=efficacy_coefficient__not_allowed]", "6")
     page.fill("input[name=points]", "100")
     page.fill("input[name=sample_value]", "5.81")
     page.get_by_text("= 58.73").wait_for()

@@ -83,8 +83,12 @@ def test_the_office_runs_a_schemes_year_from_the_browser(
     card = page.locator(f"[data-testid=scheme-{old}]")
     assert card.locator("[data-testid=status]").inner_text() == "草稿"
 
-    # Publish the draft.
-    card.locator("button:has-text('发布')").click()
+    # Publish the draft, confirming it: the form says when it becomes the scheme in force.
+    card.locator("summary:has-text('发布本方案')").click()
+    publish = card.locator("[data-testid=publish-form]")
+    assert "现行方案" in publish.locator("[data-testid=publish-when]").inner_text()
+    publish.locator("input[name=confirm]").check()
+    publish.locator("button:has-text('发布方案')").click()
     page.get_by_text("已发布。").first.wait_for()
     assert card.locator("[data-testid=status]").inner_text() == "已发布"
 
@@ -133,3 +137,18 @@ def test_the_office_runs_a_schemes_year_from_the_browser(
     shot(page, "scheme-list")
     assert SchemeAmendment.objects.get(scheme=county.scheme).number == 1
     assert Scheme.objects.get(county=county.county, year=year + 1).status == "draft"
+
+    # Publish next year's scheme early (the office does so in December): the page says it takes
+    # over on 1 January, and until then this year's stays the one in force everywhere.
+    card = page.locator(f"[data-testid=scheme-{year + 1}]")
+    card.locator("summary:has-text('发布本方案')").click()
+    when = card.locator("[data-testid=publish-when]").inner_text()
+    assert f"自{year + 1}年1月1日起成为现行方案" in when
+    card.locator("input[name=confirm]").check()
+    card.locator("button:has-text('发布方案')").click()
+    page.get_by_text(f"自{year + 1}年1月1日起成为现行方案").first.wait_for()
+    assert card.locator("[data-testid=status]").inner_text() == "已发布"
+    assert page.locator(f"[data-testid=scheme-{year}] [data-testid=in-force]").count() == 1
+    assert card.locator("[data-testid=in-force]").count() == 0
+    _menu(page, "方案设计")
+    assert f"{year}年度" in page.locator("h1").inner_text()

@@ -13,7 +13,12 @@ from kaohe.results.whatif import Override, category_standings
 from kaohe.schemes.models import Indicator, IndicatorPoints
 from tests.factories import UserFactory, World
 
-FORM = {"kind": "completion_ratio", "parameters": "cap=1.0; floor=0", "points": "10"}
+FORM = {
+    "kind": "completion_ratio",
+    "completion_ratio__cap": "100",
+    "completion_ratio__floor": "0",
+    "points": "10",
+}
 
 
 def _office(world: World) -> Client:
@@ -30,28 +35,65 @@ def test_the_preview_explains_the_sample_score(world: World) -> None:
     assert "10 × min(85 / 100, 1.0) = 10 × 0.85 = 8.50" in text
 
 
-def test_the_preview_flags_a_bad_parameter_as_it_is_typed(world: World) -> None:
+def test_the_preview_flags_a_bad_parameter_as_it_is_typed_naming_the_field(world: World) -> None:
     url = reverse("results:designer_preview", args=[world.leaf.pk])
     page = _office(world).post(
-        url, {**FORM, "parameters": "cap=-1", "sample_value": "85", "sample_target": "100"}
+        url, {**FORM, "completion_ratio__cap": "-1", "sample_value": "85", "sample_target": "100"}
     )
     assert page.context["explanation"] is None
-    assert "cap must be at least" in str(page.context["form"].errors["parameters"])
-    page = _office(world).post(url, {**FORM, "parameters": "cap", "sample_value": "85"})
-    assert "parameters" in page.context["form"].errors
+    # The cap is typed in per cent, and the error is in Chinese on the cap's own field.
+    assert page.context["form"].errors["completion_ratio__cap"] == ["封顶不得小于1%。"]
+    assert "封顶不得小于1%。" in page.content.decode() and "cap" not in page.content.decode()
+    page = _office(world).post(url, {**FORM, "completion_ratio__cap": "abc"})
+    assert "completion_ratio__cap" in page.context["form"].errors
 
 
-def test_the_preview_works_for_every_method_the_registry_knows(world: World) -> None:
+def test_the_panel_shows_each_methods_parameters_as_labelled_fields_prefilled(
+    world: World,
+) -> None:
+    Indicator.objects.filter(pk=world.leaf.pk).update(
+        method={"kind": "completion_ratio", "cap": 1.2, "floor": 0}
+    )
+    page = _office(world).get(
+        reverse("results:designer_indicator", args=[world.leaf.pk]),
+        {"category": world.category.code},
+    )
+    text = page.content.decode()
+    form = page.context["form"]
+    assert form["completion_ratio__cap"].value() == 120
+    assert "封顶" in text and "保底" in text and "百分比" in text
+    # Every method's fields are there, only the stored method's enabled.
+    assert 'data-kind="completion_ratio"' in text and 'data-kind="rank_points"' in text
+    fieldsets = {kind: chosen for kind, _name, chosen, _fields in form.fieldsets()}
+    assert fieldsets["completion_ratio"] and not fieldsets["rank_points"]
+    assert "各名次得分" in text and "数列，用逗号分隔" in text
+
+
+def test_changing_the_method_never_keeps_the_old_methods_parameters(world: World) -> None:
     url = reverse("results:designer_preview", args=[world.leaf.pk])
     form = {
-        "kind": "efficacy_coefficient",
-        "parameters": "satisfactory=12; not_allowed=6",
-        "points": "100",
-        "sample_value": "5.81",
-        "sample_target": "1",
+        "kind": "completion_ratio",
+        "completion_ratio__cap": "120",
+        "rank_points__step_share": "5",  # left over from rank points: not the chosen method's
+        "points": "10",
+        "sample_value": "85",
+        "sample_target": "100",
     }
     page = _office(world).post(url, form)
-    assert page.context["explanation"].result == Decimal("58.73")
+    assert page.context["form"].is_valid()
+    assert page.context["form"].method() == {"kind": "completion_ratio", "cap": 1.2}
+    page = _office(world).post(url, {**form, "kind": "rank_points"})
+    assert page.context["form"].method() == {"kind": "rank_points", "step_share": 0.05}
+
+
+def test_a_required_parameter_missing_is_named_in_words(world: World) -> None:
+    page = _office(world).post(
+        reverse("results:designer_preview", args=[world.leaf.pk]),
+        {"kind": "efficacy_coefficient", "points": "100", "sample_value": "5"},
+    )
+    errors = page.context["form"].errors
+    assert errors["efficacy_coefficient__satisfactory"] == ["请填写满意值。"]
+    assert errors["efficacy_coefficient__not_allowed"] == ["请填写不允许值。"]
 
 
 def _second_leaf_with_data(world: World) -> Indicator:

@@ -15,7 +15,7 @@ from kaohe.schemes.services import scheme_copy
 from tests.factories import World
 from tests.results.test_designer import _second_leaf_with_data
 
-FORM = {"kind": "completion_ratio", "parameters": "cap=1.0", "points": "10"}
+FORM = {"kind": "completion_ratio", "completion_ratio__cap": "100", "points": "10"}
 
 
 def _office(world: World) -> Client:
@@ -62,7 +62,11 @@ def test_the_review_shows_the_units_whose_rank_moves_before_saving(ranked: World
 
 def test_a_published_schemes_change_is_saved_as_a_numbered_amendment(ranked: World) -> None:
     response = _post(
-        ranked, "results:designer_save", ranked.leaf.pk, parameters="cap=1.2", reason="州里调整"
+        ranked,
+        "results:designer_save",
+        ranked.leaf.pk,
+        completion_ratio__cap="120",
+        reason="州里调整",
     )
     assert response["HX-Redirect"].startswith(reverse("results:designer"))  # type: ignore[index]
     amendment = SchemeAmendment.objects.get(scheme=ranked.scheme)
@@ -77,7 +81,7 @@ def test_a_published_schemes_change_is_saved_as_a_numbered_amendment(ranked: Wor
 
 
 def test_an_amendment_needs_a_reason(ranked: World) -> None:
-    page = _post(ranked, "results:designer_save", ranked.leaf.pk, parameters="cap=1.2")
+    page = _post(ranked, "results:designer_save", ranked.leaf.pk, completion_ratio__cap="120")
     assert page.context["save"].non_field_errors()  # type: ignore[attr-defined]
     assert not SchemeAmendment.objects.exists()
 
@@ -105,9 +109,11 @@ def test_a_points_change_that_breaks_the_total_is_refused_unless_balanced(ranked
 
 
 def test_a_stale_page_is_told_and_overwrites_nothing(ranked: World) -> None:
-    _post(ranked, "results:designer_save", ranked.leaf.pk, parameters="cap=1.2", reason="一")
+    _post(ranked, "results:designer_save", ranked.leaf.pk, completion_ratio__cap="120", reason="一")
     # A second clerk's page was opened on version 1, before the first clerk saved.
-    page = _post(ranked, "results:designer_save", ranked.leaf.pk, parameters="cap=1.5", reason="二")
+    page = _post(
+        ranked, "results:designer_save", ranked.leaf.pk, completion_ratio__cap="150", reason="二"
+    )
     errors = " ".join(page.context["save"].non_field_errors())  # type: ignore[attr-defined]
     assert "(version 1, now 2)" in errors
     assert SchemeAmendment.objects.count() == 1

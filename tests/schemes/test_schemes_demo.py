@@ -27,4 +27,4 @@ def test_the_demo_shows_an_amendment_and_next_years_draft(demo: Any, db: None) -
     statuses = {r["row"].scheme.year: r["row"].scheme.status for r in page.context["rows"]}
     assert statuses[scheme.year + 1] == "draft" and statuses[scheme.year] == "published"
     assert REASON in page.content.decode()
-    assert "1.1" in page.content.decode()
+    assert "封顶 110%" in page.content.decode()
