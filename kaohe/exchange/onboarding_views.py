@@ -27,7 +27,7 @@ from kaohe.org.selectors import county_accounts
 
 class CountyForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Division code"), max_length=12)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=64)
+    name = forms.CharField(label=gettext_lazy("County name"), max_length=64)
     short_name = forms.CharField(
         label=gettext_lazy("Short name (prefix of document numbers)"),
         max_length=8,
