@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests.factories import World, build_world
 
@@ -26,6 +29,14 @@ def _plain_static_storage(settings: Any) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first() -> Iterator[None]:
+    """Every test starts in the default language, Chinese: a request with the English cookie
+    activates English in the thread, and it would otherwise stay for the tests that follow."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

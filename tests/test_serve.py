@@ -4,6 +4,7 @@ scheduler beside it."""
 from __future__ import annotations
 
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -22,6 +23,24 @@ def _kaohe(args: list[str], env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "-m", "kaohe.cli", *args], env=env, check=True, capture_output=True
     )
+
+
+def _line_with(server: subprocess.Popen[str], text: str, seconds: float = 30) -> str:
+    """The first line of the server's output that holds `text`, waiting at most `seconds`
+    for it to be written (select on the pipe: the wait ends as soon as output arrives; the
+    pipe is read with os.read, so nothing waits unseen in a Python buffer)."""
+    assert server.stdout is not None
+    fd = server.stdout.fileno()
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while text.encode() not in seen and time.monotonic() < deadline:
+        ready, _w, _x = select.select([fd], [], [], deadline - time.monotonic())
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            break
+        seen += chunk
+    lines = [line for line in seen.decode(errors="replace").splitlines() if text in line]
+    return lines[0] if lines else ""
 
 
 def _child_command_lines(pid: int) -> list[str]:
@@ -95,9 +114,9 @@ def test_it_serves_the_login_page_in_chinese_and_runs_the_worker_and_scheduler(
         assert any("db_worker" in c for c in children), children
         assert any(c.endswith("kaohe.cli scheduler ") for c in children), children
         assert any("gunicorn" in c for c in children), children
+        # The scheduler announces itself once Django is loaded (its output shares the
+        # server's): read the output until that line, bounded by the pipe's end.
+        assert "checking the cadence every 30.0 s" in _line_with(server, "Kaohe scheduler:")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    # The scheduler announced itself (its output shares the server's) and stopped with it.
-    output = server.stdout.read() if server.stdout else ""
-    assert "Kaohe scheduler: checking the cadence every 30.0 s" in output, output
