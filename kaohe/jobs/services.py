@@ -176,7 +176,9 @@ def jobs_reap_stale(*, now: datetime | None = None) -> int:
     ).values_list("pk", flat=True):
         with transaction.atomic():
             job = (
-                BackgroundJob.objects.select_for_update()
+                # Lock the job row alone: its county is a nullable join, which PostgreSQL
+                # cannot lock.
+                BackgroundJob.objects.select_for_update(of=("self",))
                 .select_related("county")
                 .filter(pk=pk, status=JobStatus.RUNNING)
                 .first()

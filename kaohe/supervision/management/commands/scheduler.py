@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import translation
 
 from kaohe.supervision.schedules import scheduler_tick
@@ -40,7 +40,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Kaohe scheduler: checking the cadence every {options['interval']} s")
         self.stdout.flush()
         while not stopping.is_set():
-            close_old_connections()
+            # Drop a connection the database closed or that outlived its age between ticks; never
+            # one that holds an open transaction (a caller's, e.g. a test's).
+            if not connection.in_atomic_block:
+                close_old_connections()
             try:
                 started = scheduler_tick()
             except Exception:  # the database may be away for a moment; the next tick retries
