@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.documents.spreadsheet import xlsx_response
 from kaohe.exchange.report_excel import (
     UploadError,
     assessor_template,
@@ -17,7 +18,6 @@ from kaohe.exchange.report_excel import (
     read_upload,
     template,
 )
-from kaohe.exchange.workbook import XLSX
 from kaohe.org.access import Permission, permission_required
 from kaohe.org.models import User
 from kaohe.reporting.bulk import EnteredRow, reports_enter_by_assessor
@@ -38,10 +38,12 @@ def report_template(request: HttpRequest) -> HttpResponse:
         for item in items
     }
     data_items = items_for(i.target.indicator for i in items)
-    response = HttpResponse(template(user.unit, items, labels, data_items), content_type=XLSX)
-    filename = f"report-{user.unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # The file is named as the township keeps it: its name, what it is and the day.
+    filename = _("%(unit)s report form %(day)s.xlsx") % {
+        "unit": user.unit.name,
+        "day": f"{timezone.localdate():%Y%m%d}",
+    }
+    return xlsx_response(filename, template(user.unit, items, labels, data_items))
 
 
 @permission_required(Permission.REPORT_FILL)
@@ -98,12 +100,11 @@ def assessor_template_view(request: HttpRequest) -> HttpResponse:
         for item in items
     }
     data_items = items_for(i.target.indicator for i in items)
-    response = HttpResponse(
-        assessor_template(user.unit, items, labels, data_items), content_type=XLSX
-    )
-    filename = f"data-{user.unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = _("%(unit)s data entry form %(day)s.xlsx") % {
+        "unit": user.unit.name,
+        "day": f"{timezone.localdate():%Y%m%d}",
+    }
+    return xlsx_response(filename, assessor_template(user.unit, items, labels, data_items))
 
 
 @permission_required(Permission.REPORT_REVIEW)

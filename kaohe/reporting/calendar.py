@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
@@ -148,7 +149,7 @@ def deadline_reminders(*, today: dt.date, county: County | None = None) -> int:
                 _("%(n)d reports due by %(date)s")
                 if kind == "deadline.approaching"
                 else _("%(n)d reports past their deadline of %(date)s")
-            ) % {"n": missing[unit.pk], "date": period.due.isoformat()}
+            ) % {"n": missing[unit.pk], "date": date_format(period.due, "DATE_FORMAT")}
             sent += len(
                 notify(
                     users=User.objects.filter(unit=unit, role="unit"),

@@ -238,7 +238,7 @@ def job_weekly(county: County, today: dt.date) -> dict[str, int]:
             _("Overdue: %(number)s was due on %(date)s")
             if overdue
             else _("Due soon: %(number)s is due on %(date)s")
-        ) % {"number": notice.number, "date": notice.deadline.isoformat()}
+        ) % {"number": notice.number, "date": date_format(notice.deadline, "DATE_FORMAT")}
         sent += len(
             notify(
                 users=User.objects.filter(unit_id=notice.recipient_id, role="unit"),

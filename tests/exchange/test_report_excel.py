@@ -31,6 +31,16 @@ def _template(world: World) -> bytes:
     return response.content
 
 
+def test_the_form_downloads_under_the_townships_own_name(world: World) -> None:
+    from urllib.parse import unquote
+
+    client = _client(world)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("exchange:report_template"))
+    name = unquote(response["Content-Disposition"].split("''", 1)[1])
+    assert name.startswith(f"{world.town.name}填报表") and name.endswith(".xlsx")
+
+
 def _filled(world: World, edit: Any) -> bytes:
     book = load_workbook(io.BytesIO(_template(world)))
     edit(book.active)

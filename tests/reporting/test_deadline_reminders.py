@@ -54,3 +54,10 @@ def test_the_command_covers_every_county(world: World, monkeypatch: Any) -> None
     assert "2 reminder(s) sent" in out.getvalue()
     assert Notification.objects.filter(user=other.user("unit")).exists()
     assert Notification.objects.filter(user=world.user("unit")).exists()
+
+
+def test_a_reminder_gives_its_date_as_chinese_readers_write_it(world: World) -> None:
+    _only_june_open()
+    deadline_reminders(today=JULY_3, county=world.county)
+    title = Notification.objects.get().title
+    assert "2026年7月5日" in title and "2026-07-05" not in title
