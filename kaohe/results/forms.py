@@ -1,5 +1,5 @@
 """The designer's forms: a leaf's scoring method with one labelled field per parameter of each
-method (kaohe.documents.explain_text.PARAMETER_LABELS), its points and a sample to preview."""
+method (kaohe.documents.parameter_text.PARAMETER_LABELS), its points and a sample to preview."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kaohe.documents.explain_text import (
+from kaohe.documents.explain_text import METHOD_NAMES
+from kaohe.documents.parameter_text import (
     CHOICE_LABELS,
-    METHOD_NAMES,
     is_percent,
     method_problem,
     parameter_label,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.documents.explain_text import method_problem
+from kaohe.documents.parameter_text import method_problem
 from kaohe.org.access import Permission, county_id_of, permission_required
 from kaohe.org.models import Category, User
 from kaohe.results.forms import MethodForm, SaveForm, method_initial

@@ -12,12 +12,8 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.documents.explain_text import (
-    localized_name,
-    method_name,
-    parameters_words,
-    reads_english,
-)
+from kaohe.documents.explain_text import localized_name, method_name, reads_english
+from kaohe.documents.parameter_text import parameters_words
 from kaohe.org.access import Permission, county_id_of, require
 from kaohe.org.models import Category, User
 from kaohe.schemes.models import (

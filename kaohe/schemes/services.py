@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
-from kaohe.documents.explain_text import method_problem
+from kaohe.documents.parameter_text import method_problem
 from kaohe.org.access import Permission, require
 from kaohe.org.models import User
 from kaohe.schemes.models import (

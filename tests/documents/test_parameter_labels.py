@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from kaohe.documents.explain_text import PARAMETER_LABELS, method_problem, parameters_words
+from kaohe.documents.parameter_text import PARAMETER_LABELS, method_problem, parameters_words
 from kaohe.schemes.selectors import method_text
 from kaohe.scoring.registry import REGISTRY
 
