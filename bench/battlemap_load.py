@@ -16,6 +16,7 @@ gunicorn (a runtime dependency already).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -28,6 +29,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +41,75 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def say(line: str) -> None:
+    """One line of the benchmark's report: its standard output is the report."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def demo_env(prefix: str, database_url: str) -> dict[str, str]:
+    """The environment of a freshly built demo county (a temporary SQLite file by default)."""
+    data_dir = tempfile.mkdtemp(prefix=prefix)
+    env = {**os.environ, "KAOHE_DATA_DIR": data_dir, "DATABASE_URL": database_url}
+    env.pop("KAOHE_DEBUG", None)
+    say(f"building the demo county in {database_url or data_dir} ...")
+    _kaohe(env, "migrate", "--noinput", "-v", "0")
+    _kaohe(env, "collectstatic", "--noinput", "-v", "0")
+    _kaohe(env, "demo", "build", "--if-empty")
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int, *options: str) -> Iterator[str]:
+    """gunicorn on a free loopback port, answering /healthz; yields its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kaohe.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            *options,
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait for gunicorn to answer
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)  # polling a starting server, not synchronising a test
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def logged_in(base: str, n: int) -> list[Client]:
+    """n office users, each with its own session, logged in at once."""
+    clients = [Client(base) for _ in range(n)]
+    threads = [threading.Thread(target=c.login, args=("office", DEMO_PASSWORD)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return clients
 
 
 def _kaohe(env: dict[str, str], *args: str) -> None:
@@ -135,69 +206,21 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="kaohe-load-")
-    env = {**os.environ, "KAOHE_DATA_DIR": data_dir, "DATABASE_URL": args.database_url}
-    env.pop("KAOHE_DEBUG", None)
-    print(f"building the demo county in {args.database_url or data_dir} ...", flush=True)
-    _kaohe(env, "migrate", "--noinput", "-v", "0")
-    _kaohe(env, "collectstatic", "--noinput", "-v", "0")
-    _kaohe(env, "demo", "build", "--if-empty")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kaohe.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--backlog",
-            "512",
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # wait for gunicorn to answer
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)  # polling a starting server, not synchronising a test
-        clients = [Client(base) for _ in range(args.clients)]
-        login_threads = [
-            threading.Thread(target=c.login, args=("office", DEMO_PASSWORD)) for c in clients
-        ]
-        for t in login_threads:
-            t.start()
-        for t in login_threads:
-            t.join()
-        print(
+    env = demo_env("kaohe-load-", args.database_url)
+    with gunicorn(env, args.workers, "--backlog", "512") as base:
+        clients = logged_in(base, args.clients)
+        say(
             f"{args.clients} clients logged in; gunicorn with {args.workers} sync workers on "
-            f"{base}; {args.requests} requests per client and page",
-            flush=True,
+            f"{base}; {args.requests} requests per client and page"
         )
         bare = _phase(clients, "/healthz", args.requests, b'"ok"')
         page = _phase(clients, "/map/", args.requests, "挂图作战".encode())
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     for name, r in (("bare view /healthz", bare), ("battle map /map/", page)):
-        print(
+        say(
             f"{name:20s} {r['n']:5.0f} requests  {r['throughput']:8.1f} req/s  "
             f"p50 {r['p50'] * 1e3:7.1f} ms  p95 {r['p95'] * 1e3:7.1f} ms"
         )
-    print(
+    say(
         f"battle map / bare view under {args.clients} concurrent users: throughput ratio "
         f"{page['throughput'] / bare['throughput']:.3f}, p95 ratio {page['p95'] / bare['p95']:.1f}"
     )

@@ -21,21 +21,18 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from battlemap_load import (  # a sibling script in bench/, not a package
-    DEMO_PASSWORD,
     ROOT,
-    Client,
-    _free_port,
-    _kaohe,
     _phase,
+    demo_env,
+    gunicorn,
+    logged_in,
+    say,
 )
 
 
@@ -46,13 +43,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="kaohe-bulletin-")
-    env = {**os.environ, "KAOHE_DATA_DIR": data_dir, "DATABASE_URL": args.database_url}
-    env.pop("KAOHE_DEBUG", None)
-    print(f"building the demo county in {args.database_url or data_dir} ...", flush=True)
-    _kaohe(env, "migrate", "--noinput", "-v", "0")
-    _kaohe(env, "collectstatic", "--noinput", "-v", "0")
-    _kaohe(env, "demo", "build", "--if-empty")
+    env = demo_env("kaohe-bulletin-", args.database_url)
     t0 = time.perf_counter()
     drawn = subprocess.run(
         [sys.executable, "-m", "kaohe.cli", "bulletins", "render"],
@@ -65,43 +56,9 @@ def main() -> int:
     draw_seconds = time.perf_counter() - t0
     count = int(re.search(r"(\d+) bulletin\(s\) drawn", drawn).group(1))  # type: ignore[union-attr]
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kaohe.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     results: list[tuple[int, dict[str, float], dict[str, float]]] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # wait for gunicorn to answer
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)  # polling a starting server, not synchronising a test
-        readers = [Client(base) for _ in range(16)]
-        logins = [threading.Thread(target=c.login, args=("office", DEMO_PASSWORD)) for c in readers]
-        for t in logins:
-            t.start()
-        for t in logins:
-            t.join()
+    with gunicorn(env, args.workers) as base:
+        readers = logged_in(base, 16)
         _status, listing = readers[0].get("/bulletins/")
         match = re.search(rb'href="(/bulletins/\d+/pdf/)"', listing)
         if match is None:
@@ -110,29 +67,25 @@ def main() -> int:
         status, first = readers[0].get(pdf_path)
         if status != 200 or not first.startswith(b"%PDF"):
             raise RuntimeError(f"{pdf_path} did not answer the stored PDF ({status})")
-        print(
+        say(
             f"{count} bulletins drawn and stored in {draw_seconds:.1f} s "
             f"({draw_seconds / max(count, 1):.1f} s each, what a request used to take); "
             f"gunicorn with {args.workers} sync workers; {pdf_path} is {len(first) / 1024:.0f} KB; "
-            f"{args.requests} requests per reader and path",
-            flush=True,
+            f"{args.requests} requests per reader and path"
         )
         for n in (4, 16):
             bare = _phase(readers[:n], "/healthz", args.requests, b'"ok"')
             pdf = _phase(readers[:n], pdf_path, args.requests, b"%PDF")
             results.append((n, bare, pdf))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     for n, bare, pdf in results:
         for name, r in (("bare view /healthz", bare), ("stored bulletin PDF", pdf)):
-            print(
+            say(
                 f"{n:2d} readers  {name:20s} {r['n']:5.0f} requests  "
                 f"{r['throughput']:8.1f} req/s  p50 {r['p50'] * 1e3:7.1f} ms  "
                 f"p95 {r['p95'] * 1e3:7.1f} ms"
             )
         ratio = pdf["throughput"] / bare["throughput"]
-        print(
+        say(
             f"{n:2d} readers  PDF download / bare view: throughput ratio {ratio:.3f}, "
             f"p95 ratio {pdf['p95'] / bare['p95']:.1f}"
         )
