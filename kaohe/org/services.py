@@ -225,6 +225,26 @@ def notify(
     return created
 
 
+def office_notify(
+    *,
+    county: County | None,
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> list[Notification]:
+    """Tell every active account of the county's performance office (inbox, and e-mail if set).
+
+    The office is the one who acts next on what units send up (target proposals, rectifications,
+    appeals, problems); the key makes a repeated call send nothing new.
+    """
+    if county is None:
+        return []
+    office = User.objects.filter(county=county, role=Role.OFFICE, is_active=True)
+    return notify(users=office, kind=kind, key=key, title=title, body=body, url=url)
+
+
 @transaction.atomic
 def notification_read(*, user: User, notification: Notification) -> Notification:
     """Mark one of the user's own messages read."""
